@@ -1,0 +1,54 @@
+/**
+ * Every error corral raises on purpose: one base class, one literal code each, listed in
+ * docs/errors.md (a spec checks that the two agree). Wrapping errors always pass `{ cause }`.
+ *
+ * @example
+ * throw new BindError('127.0.0.1:8000', 'address already in use');
+ */
+import { ExitCode, type ExitCodeValue } from './protocol/exit-codes.ts';
+
+export abstract class CorralError extends Error {
+  abstract readonly code: string;
+  /** The master's exit code when this error ends it. */
+  abstract readonly exitCode: ExitCodeValue;
+}
+
+/** A bad flag, a bad value, a missing APP_MODULE. */
+export class UsageError extends CorralError {
+  readonly code = 'ECORRAL_USAGE';
+  readonly exitCode = ExitCode.Usage;
+  override readonly name = 'UsageError';
+}
+
+/** A listen address that cannot be bound: in use, not available, no permission. */
+export class BindError extends CorralError {
+  readonly code = 'ECORRAL_BIND';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'BindError';
+  readonly address: string;
+  constructor(address: string, problem: string, options?: ErrorOptions) {
+    super(`cannot listen at ${address}: ${problem}`, options);
+    this.address = address;
+  }
+}
+
+/** The PID file names a live process, or cannot be written. */
+export class PidfileError extends CorralError {
+  readonly code = 'ECORRAL_PIDFILE';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'PidfileError';
+}
+
+/** Importing the app threw: a syntax error, a missing module, a throw at top level. */
+export class WorkerBootError extends CorralError {
+  readonly code = 'ECORRAL_WORKER_BOOT';
+  readonly exitCode = ExitCode.WorkerBootError;
+  override readonly name = 'WorkerBootError';
+}
+
+/** The app module loaded but has no such export, or the export is not an app. */
+export class AppLoadError extends CorralError {
+  readonly code = 'ECORRAL_APP_LOAD';
+  readonly exitCode = ExitCode.AppLoadError;
+  override readonly name = 'AppLoadError';
+}

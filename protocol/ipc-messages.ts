@@ -1,0 +1,41 @@
+/**
+ * The IPC between the master and a worker: small plain-JSON messages over the channel that
+ * `child_process.fork` opens, one discriminated union each way.
+ *
+ * Stopping is not a message: the master signals the worker (TERM graceful, QUIT/INT quick,
+ * ABRT timeout, KILL last resort), because a signal still arrives when the channel is jammed.
+ *
+ * @example
+ * process.send?.({ act: 'ready' } satisfies WorkerMessage);
+ */
+
+/** Worker to master. */
+export type WorkerMessage =
+  /** The app module loaded and has a usable export; the worker is not serving yet. */
+  | { act: 'booted' }
+  /** The worker listens on every inherited socket and takes connections. */
+  | { act: 'ready' }
+  /** Sent from a timer on the worker's main event loop: a blocked loop stops beating. */
+  | { act: 'heartbeat' }
+  /**
+   * The app could not be loaded. Sent just before the worker exits with `exitCode`, so the master
+   * can print the cause instead of a bare "failed to boot".
+   */
+  | { act: 'boot-failed'; exitCode: 3 | 4; reason: string }
+  /** The worker began a graceful stop: it no longer accepts and is finishing in-flight requests. */
+  | { act: 'stopping'; inFlight: number };
+
+/** Master to worker. Nothing is needed yet; the union is here so both sides grow it together. */
+export type MasterMessage = { act: 'noop' };
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const act = (value as { act?: unknown }).act;
+  return (
+    act === 'booted' ||
+    act === 'ready' ||
+    act === 'heartbeat' ||
+    act === 'boot-failed' ||
+    act === 'stopping'
+  );
+}

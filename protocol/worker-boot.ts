@@ -1,0 +1,53 @@
+/**
+ * What a worker process is told when it is forked: the boot config travels as JSON in one
+ * environment variable, and the listening sockets are inherited as file descriptors 3, 4, ...
+ * in the order of `listeners` (the IPC channel comes after them).
+ *
+ * @example
+ * const config = readWorkerBootConfig(process.env);
+ */
+
+export const WORKER_BOOT_ENV = 'CORRAL_WORKER_BOOT';
+
+/** The first inherited listener's file descriptor in the worker. */
+export const FIRST_LISTENER_FD = 3;
+
+export type WorkerClassName = 'async' | 'sync';
+
+export interface WorkerListener {
+  /** File descriptor of the bound socket in the worker process. */
+  fd: number;
+  /** Human-readable address, for logs: `http://127.0.0.1:8000`, `unix:/run/app.sock`. */
+  url: string;
+}
+
+export interface WorkerBootConfig {
+  /** Stable id the master gave this worker (1, 2, 3, ...): never reused within one master. */
+  workerId: number;
+  /** APP_MODULE as given: `app.js`, `./app.mjs:handler`, `server.ts:createApp()`. */
+  app: string;
+  /** Directory the app path is resolved against. */
+  cwd: string;
+  workerClass: WorkerClassName;
+  listeners: WorkerListener[];
+  /** listen(2) backlog for each socket. */
+  backlog: number;
+  /** Idle keep-alive time in ms (async class; 0 disables keep-alive). */
+  keepAliveMs: number;
+  /** Most connections one worker holds open at once (async class). */
+  workerConnections: number;
+  /** How often the main loop sends a heartbeat, in ms. */
+  heartbeatMs: number;
+  /** How long the worker itself waits for in-flight requests when its master disappears, in ms. */
+  orphanGraceMs: number;
+  /** tslog level name for the worker's own log lines. */
+  logLevel: string;
+}
+
+export function readWorkerBootConfig(env: NodeJS.ProcessEnv): WorkerBootConfig {
+  const raw = env[WORKER_BOOT_ENV];
+  if (raw === undefined) {
+    throw new Error(`${WORKER_BOOT_ENV} is not set: this file is started by the corral master`);
+  }
+  return JSON.parse(raw) as WorkerBootConfig;
+}

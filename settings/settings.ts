@@ -1,0 +1,32 @@
+/**
+ * The resolved settings of one corral master: what the CLI, a config file or an embedding
+ * program ends up with after parsing and validation. Durations are in seconds, as on the
+ * command line; the composition root converts them to milliseconds for the machines.
+ *
+ * The table in `settings-table.ts` is the single source of names, flags, defaults and help text.
+ */
+import type { WorkerClassName } from '../protocol/worker-boot.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+export interface Settings {
+  /** APP_MODULE: `app.js`, `app.mjs:handler`, `server.ts:createApp()`. */
+  app: string;
+  /** Addresses to listen on: `HOST:PORT`, `[::1]:PORT`, `unix:PATH`. */
+  bind: string[];
+  workers: number;
+  workerClass: WorkerClassName;
+  /** Seconds a worker may stay silent before it is aborted; 0 disables the check. */
+  timeout: number;
+  /** Seconds a stopping worker gets to finish before it is killed. */
+  gracefulTimeout: number;
+  /** Seconds a new worker gets to load the app and report ready. */
+  bootTimeout: number;
+  /** Seconds an idle keep-alive connection stays open (async class). */
+  keepAlive: number;
+  workerConnections: number;
+  backlog: number;
+  logLevel: LogLevel;
+  /** PID file path, if any. */
+  pid: string | undefined;
+}
