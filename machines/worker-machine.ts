@@ -1,0 +1,264 @@
+/**
+ * One worker as the master sees it: a child process from fork to exit.
+ *
+ * States: spawning → booting → serving (watching | unwatched) → draining → exited,
+ * with aborting → killing as the timeout path (heartbeat silence or a boot that never ends).
+ * Events in: `process.*` from the process actor it invokes, `ipc.*` relayed from the worker's
+ * IPC channel, `worker.stop` from the arbiter. Events out (to the parent): `worker.spawned`,
+ * `worker.booted`, `worker.ready`, `worker.timeout`, `worker.exited`.
+ * Output: the {@link WorkerExit} it also reports to the parent.
+ *
+ * Nothing here knows about HTTP: the invoked `workerProcess` actor decides what a worker runs.
+ */
+import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
+import { exitCause } from './exit-cause.ts';
+
+export type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
+
+export interface WorkerMachineInput extends WorkerTimings {
+  workerId: number;
+}
+
+/** What the process actor sends back to the worker machine. */
+export type WorkerProcessEvent =
+  | { type: 'process.spawned'; pid: number }
+  | { type: 'process.exited'; code: number | null; signal: string | null; error?: string }
+  | { type: 'ipc.booted' }
+  | { type: 'ipc.ready' }
+  | { type: 'ipc.heartbeat' }
+  | { type: 'ipc.boot-failed'; exitCode: 3 | 4; reason: string }
+  | { type: 'ipc.stopping' };
+
+export type StopMode = 'graceful' | 'quick';
+
+export type WorkerMachineEvent = WorkerProcessEvent | { type: 'worker.stop'; mode: StopMode };
+
+/** Commands the machine sends to its process actor. */
+export type WorkerProcessCommand = { type: 'process.signal'; signal: WorkerSignal };
+export type WorkerSignal = 'SIGTERM' | 'SIGQUIT' | 'SIGABRT' | 'SIGKILL';
+
+/** Input of the process actor: only the id; the composition root knows what to run. */
+export interface WorkerProcessInput {
+  workerId: number;
+}
+
+/** Events the worker machine sends to its parent arbiter. */
+export type WorkerReport =
+  | { type: 'worker.spawned'; workerId: number; pid: number }
+  | { type: 'worker.booted'; workerId: number }
+  | { type: 'worker.ready'; workerId: number }
+  | {
+      type: 'worker.timeout';
+      workerId: number;
+      pid: number | null;
+      phase: 'boot' | 'heartbeat';
+      silentMs: number;
+    }
+  | ({ type: 'worker.exited' } & WorkerExit);
+
+interface WorkerContext extends WorkerMachineInput {
+  pid: number | null;
+  /** Why corral itself is ending this worker, once it has decided to. */
+  cause: WorkerExitCause | null;
+  bootFailure: { exitCode: 3 | 4; reason: string } | null;
+  /** Whether it ever reported ready: exit code 3 or 4 means a boot failure only before that. */
+  ready: boolean;
+  stopMode: StopMode | null;
+  exit: WorkerExit | null;
+}
+
+export const workerMachine = setup({
+  types: {
+    context: {} as WorkerContext,
+    input: {} as WorkerMachineInput,
+    events: {} as WorkerMachineEvent,
+    output: {} as WorkerExit,
+  },
+  actors: {
+    // A stub: the composition root provides the real one (fork + IPC), specs provide fakes.
+    workerProcess: fromCallback<WorkerProcessCommand, WorkerProcessInput>(() => undefined),
+  },
+  actions: {
+    signalProcess: sendTo('process', (_, params: { signal: WorkerSignal }) => ({
+      type: 'process.signal' as const,
+      signal: params.signal,
+    })),
+    reportSpawned: sendParent(({ context }): WorkerReport => ({
+      type: 'worker.spawned',
+      workerId: context.workerId,
+      pid: context.pid ?? -1,
+    })),
+    reportBooted: sendParent(({ context }): WorkerReport => ({
+      type: 'worker.booted',
+      workerId: context.workerId,
+    })),
+    reportReady: sendParent(({ context }): WorkerReport => ({
+      type: 'worker.ready',
+      workerId: context.workerId,
+    })),
+    reportTimeout: sendParent(
+      ({ context }, params: { phase: 'boot' | 'heartbeat' }): WorkerReport => ({
+        type: 'worker.timeout',
+        workerId: context.workerId,
+        pid: context.pid,
+        phase: params.phase,
+        silentMs: params.phase === 'boot' ? context.bootTimeoutMs : context.timeoutMs,
+      }),
+    ),
+    reportExited: sendParent(({ context }): WorkerReport => ({
+      type: 'worker.exited',
+      ...(context.exit as WorkerExit),
+    })),
+  },
+  guards: {
+    heartbeatWatched: ({ context }) => context.timeoutMs > 0,
+    stopIsQuick: ({ event }) => event.type === 'worker.stop' && event.mode === 'quick',
+  },
+  delays: {
+    bootTimeout: ({ context }) => context.bootTimeoutMs,
+    workerTimeout: ({ context }) => context.timeoutMs,
+    gracefulTimeout: ({ context }) => context.gracefulTimeoutMs,
+    abortGrace: ({ context }) => context.abortGraceMs,
+  },
+}).createMachine({
+  id: 'worker',
+  context: ({ input }) => ({
+    ...input,
+    pid: null,
+    cause: null,
+    bootFailure: null,
+    ready: false,
+    stopMode: null,
+    exit: null,
+  }),
+  invoke: {
+    id: 'process',
+    src: 'workerProcess',
+    input: ({ context }) => ({ workerId: context.workerId }),
+  },
+  initial: 'spawning',
+  on: {
+    'process.exited': {
+      target: '.exited',
+      actions: assign({
+        exit: ({ context, event }) => ({
+          workerId: context.workerId,
+          pid: context.pid,
+          code: event.code,
+          signal: event.signal,
+          ...exitCause(context, event),
+        }),
+      }),
+    },
+    'ipc.boot-failed': {
+      actions: assign({
+        bootFailure: ({ event }) => ({ exitCode: event.exitCode, reason: event.reason }),
+      }),
+    },
+  },
+  states: {
+    spawning: {
+      description: 'The process is being forked; no pid yet.',
+      on: {
+        'process.spawned': {
+          target: 'booting',
+          actions: [assign({ pid: ({ event }) => event.pid }), 'reportSpawned'],
+        },
+        'worker.stop': {
+          target: 'draining',
+          actions: assign({ stopMode: ({ event }) => event.mode }),
+        },
+      },
+    },
+    booting: {
+      description:
+        'Forked and loading the app. Booted is not ready: only ipc.ready makes it serve. A boot that outlasts boot-timeout is aborted.',
+      after: { bootTimeout: { target: 'aborting', actions: assign({ cause: 'boot-timeout' }) } },
+      on: {
+        'ipc.booted': { actions: 'reportBooted' },
+        'ipc.ready': { target: 'serving', actions: [assign({ ready: true }), 'reportReady'] },
+        'worker.stop': {
+          target: 'draining',
+          actions: assign({ stopMode: ({ event }) => event.mode }),
+        },
+      },
+    },
+    serving: {
+      description: 'Listening and serving; its heartbeats prove its event loop turns.',
+      initial: 'routing',
+      on: {
+        'worker.stop': {
+          target: 'draining',
+          actions: assign({ stopMode: ({ event }) => event.mode }),
+        },
+      },
+      states: {
+        routing: {
+          description: 'Chooses whether heartbeats are watched (timeout 0 turns the check off).',
+          always: [{ guard: 'heartbeatWatched', target: 'watching' }, { target: 'unwatched' }],
+        },
+        watching: {
+          description:
+            'Each heartbeat re-enters this state and so restarts the timeout; silence for timeout leads to an abort.',
+          after: {
+            workerTimeout: { target: '#worker.aborting', actions: assign({ cause: 'timeout' }) },
+          },
+          on: { 'ipc.heartbeat': { target: 'watching', reenter: true } },
+        },
+        unwatched: {
+          description: 'timeout is 0: the worker is never killed for silence.',
+        },
+      },
+    },
+    draining: {
+      description:
+        'Asked to stop: SIGTERM lets in-flight requests finish, SIGQUIT ends at once; either way it is killed after graceful-timeout.',
+      entry: [
+        assign({ cause: ({ context }) => context.cause ?? 'stopped' }),
+        {
+          type: 'signalProcess',
+          params: ({ context }) => ({
+            signal: context.stopMode === 'quick' ? 'SIGQUIT' : 'SIGTERM',
+          }),
+        },
+      ],
+      after: { gracefulTimeout: 'killing' },
+      on: {
+        'worker.stop': {
+          guard: 'stopIsQuick',
+          actions: [
+            assign({ stopMode: 'quick' }),
+            { type: 'signalProcess', params: { signal: 'SIGQUIT' } },
+          ],
+        },
+      },
+    },
+    aborting: {
+      description:
+        'Silent past its timeout (or stuck booting): sent SIGABRT so it can report where it is stuck, then SIGKILL after a short grace.',
+      entry: [
+        {
+          type: 'reportTimeout',
+          params: ({ context }) => ({
+            phase: context.cause === 'boot-timeout' ? 'boot' : 'heartbeat',
+          }),
+        },
+        { type: 'signalProcess', params: { signal: 'SIGABRT' } },
+      ],
+      after: { abortGrace: 'killing' },
+    },
+    killing: {
+      description: 'SIGKILL sent; waiting for the exit to be reaped.',
+      entry: { type: 'signalProcess', params: { signal: 'SIGKILL' } },
+    },
+    exited: {
+      type: 'final',
+      description: 'The process is gone; the arbiter is told why.',
+      entry: 'reportExited',
+    },
+  },
+  output: ({ context }) => context.exit as WorkerExit,
+});
+
+export type WorkerMachine = typeof workerMachine;

@@ -1,0 +1,90 @@
+/**
+ * Fake worker processes for machine specs: no fork, no real time. Each fake records the signals
+ * the machine sends it and answers them the way a cooperative worker would, unless a spec says
+ * otherwise; the spec drives IPC messages and exits by hand.
+ */
+import { fromCallback } from 'xstate';
+import type {
+  WorkerProcessCommand,
+  WorkerProcessEvent,
+  WorkerProcessInput,
+  WorkerSignal,
+} from '../../machines/worker-machine.ts';
+
+export interface FakeProcess {
+  workerId: number;
+  pid: number;
+  signals: WorkerSignal[];
+  alive: boolean;
+  send(event: WorkerProcessEvent): void;
+}
+
+/** What a fake does when signalled: exit (with a code or a signal) or ignore it. */
+export type SignalBehaviour = (
+  signal: WorkerSignal,
+  fake: FakeProcess,
+) => { code: number | null; signal: string | null } | 'ignore';
+
+/** A worker that stops when asked and dies to SIGKILL, but hangs on SIGABRT. */
+export const cooperative: SignalBehaviour = (signal) => {
+  if (signal === 'SIGTERM' || signal === 'SIGQUIT') return { code: 0, signal: null };
+  if (signal === 'SIGKILL') return { code: null, signal: 'SIGKILL' };
+  return 'ignore';
+};
+
+/** A worker that ignores everything but SIGKILL. */
+export const stubborn: SignalBehaviour = (signal) =>
+  signal === 'SIGKILL' ? { code: null, signal: 'SIGKILL' } : 'ignore';
+
+export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
+  const byId = new Map<number, FakeProcess>();
+  const state = { behaviour };
+  const logic = fromCallback<WorkerProcessCommand, WorkerProcessInput>(
+    ({ input, sendBack, receive }) => {
+      const fake: FakeProcess = {
+        workerId: input.workerId,
+        pid: 1000 + input.workerId,
+        signals: [],
+        alive: true,
+        send: (event) => {
+          if (event.type === 'process.exited') fake.alive = false;
+          sendBack(event);
+        },
+      };
+      byId.set(input.workerId, fake);
+      receive((command) => {
+        fake.signals.push(command.signal);
+        const outcome = state.behaviour(command.signal, fake);
+        if (outcome !== 'ignore' && fake.alive) fake.send({ type: 'process.exited', ...outcome });
+      });
+      fake.send({ type: 'process.spawned', pid: fake.pid });
+      return () => undefined;
+    },
+  );
+
+  const get = (workerId: number): FakeProcess => {
+    const fake = byId.get(workerId);
+    if (fake === undefined) throw new Error(`no fake process for worker ${workerId}`);
+    return fake;
+  };
+
+  return {
+    logic,
+    get,
+    all: () => [...byId.values()],
+    alive: () => [...byId.values()].filter((f) => f.alive),
+    setBehaviour: (next: SignalBehaviour) => {
+      state.behaviour = next;
+    },
+    ready(workerId: number) {
+      get(workerId).send({ type: 'ipc.booted' });
+      get(workerId).send({ type: 'ipc.ready' });
+    },
+    heartbeat(workerId: number) {
+      get(workerId).send({ type: 'ipc.heartbeat' });
+    },
+    exit(workerId: number, code: number | null, signal: string | null = null) {
+      get(workerId).send({ type: 'process.exited', code, signal });
+    },
+  };
+}
