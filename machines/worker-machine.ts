@@ -113,6 +113,8 @@ export const workerMachine = setup({
   },
   guards: {
     heartbeatWatched: ({ context }) => context.timeoutMs > 0,
+    // boot-timeout 0 turns the boot check off, as timeout 0 does the heartbeat check.
+    bootWatched: ({ context }) => context.bootTimeoutMs > 0,
     stopIsQuick: ({ event }) => event.type === 'worker.stop' && event.mode === 'quick',
   },
   delays: {
@@ -174,7 +176,13 @@ export const workerMachine = setup({
     booting: {
       description:
         'Forked and loading the app. Booted is not ready: only ipc.ready makes it serve. A boot that outlasts boot-timeout is aborted.',
-      after: { bootTimeout: { target: 'aborting', actions: assign({ cause: 'boot-timeout' }) } },
+      after: {
+        bootTimeout: {
+          guard: 'bootWatched',
+          target: 'aborting',
+          actions: assign({ cause: 'boot-timeout' }),
+        },
+      },
       on: {
         'ipc.booted': { actions: 'reportBooted' },
         'ipc.ready': { target: 'serving', actions: [assign({ ready: true }), 'reportReady'] },

@@ -5,9 +5,11 @@
  *
  * The table in `settings-table.ts` is the single source of names, flags, defaults and help text.
  */
+import type { LogLevel } from '../logging/log-levels.ts';
 import type { WorkerClassName } from '../protocol/worker-boot.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+// Defined next to the logger so worker code, which may not import settings/, shares it.
+export type { LogLevel };
 
 export interface Settings {
   /** APP_MODULE: `app.js`, `app.mjs:handler`, `server.ts:createApp()`. */

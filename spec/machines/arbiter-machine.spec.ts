@@ -85,6 +85,13 @@ test('a worker silent for timeout gets SIGABRT, then SIGKILL after the grace, an
   t.is(a.fakes.all().length, 2, 'a replacement was spawned');
 });
 
+test('boot-timeout 0 turns the boot check off', (t) => {
+  const a = startArbiter(1, undefined, { bootTimeoutMs: 0 });
+  a.clock.increment(10 * timings.gracefulTimeoutMs);
+  t.deepEqual(a.fakes.get(1).signals, []);
+  t.deepEqual(a.value(), { serving: 'booting' });
+});
+
 test('timeout 0 turns the heartbeat check off', (t) => {
   const a = startArbiter(1, undefined, { timeoutMs: 0 });
   a.readyAll();

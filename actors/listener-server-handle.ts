@@ -1,0 +1,94 @@
+/**
+ * A typed door to `net._createServerHandle`, Node's internal helper that creates a TCP or pipe
+ * handle and binds it without listening. The master needs exactly that: a listening handle in
+ * the master would accept connections itself and put the master in the data path, while a bound
+ * one is only passed to the workers, which call listen on the inherited fd. `net` exports the
+ * helper (cluster uses it) but @types/node does not declare it, so it is declared here, once.
+ */
+import net from 'node:net';
+import { getSystemErrorName } from 'node:util';
+
+/** What `getsockname` fills in. */
+export interface SockName {
+  address?: string;
+  family?: string;
+  port?: number;
+}
+
+/** The parts of libuv's TCPWrap/PipeWrap the master uses. */
+export interface ServerHandle {
+  /** The OS file descriptor, to hand to a worker in its stdio. */
+  readonly fd: number;
+  /** 0, or a negative errno: a deferred bind error surfaces here (see {@link bindServerHandle}). */
+  getsockname(out: SockName): number;
+  close(callback?: () => void): void;
+}
+
+type CreateServerHandle = (
+  address: string,
+  port: number,
+  addressType: 4 | 6 | -1,
+) => ServerHandle | number;
+
+const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })
+  ._createServerHandle;
+
+/**
+ * Binds a TCP handle (`family` 4 or 6, `host` an IP address) or, with `{ path }`, a unix socket.
+ * Returns the handle, or a negative errno.
+ *
+ * libuv defers EADDRINUSE from bind() to listen() (it keeps it as the handle's delayed error),
+ * so a TCP handle is asked for its name at once: that returns the deferred error, and the
+ * handle is closed and the errno returned instead. EADDRNOTAVAIL and EACCES come back directly.
+ *
+ * @example
+ * const handle = bindServerHandle({ host: '127.0.0.1', port: 0, family: 4 });
+ * if (typeof handle === 'number') console.log(describeErrno(handle)); // 'address already in use'
+ */
+export function bindServerHandle(
+  target: { host: string; port: number; family: 4 | 6 } | { path: string },
+): ServerHandle | number {
+  if ('path' in target) return createServerHandle(target.path, -1, -1);
+  const handle = createServerHandle(target.host, target.port, target.family);
+  if (typeof handle === 'number') return handle;
+  const deferred = handle.getsockname({});
+  if (deferred === 0) return handle;
+  handle.close();
+  return deferred;
+}
+
+/**
+ * A bind failure in plain words.
+ *
+ * @example
+ * describeErrno(-98); // 'address already in use'
+ */
+export function describeErrno(errno: number): string {
+  const name = errnoName(errno);
+  return plainWords[name] ?? `failed with ${name}`;
+}
+
+/** An Error carrying the errno's name as its code, for `{ cause }`. */
+export function errnoError(errno: number, syscall: string): Error {
+  const name = errnoName(errno);
+  return Object.assign(new Error(`${syscall} ${name}`), { code: name, errno, syscall });
+}
+
+function errnoName(errno: number): string {
+  try {
+    return getSystemErrorName(errno);
+  } catch {
+    return `errno ${errno}`;
+  }
+}
+
+const plainWords: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'cannot assign requested address',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the path is too long',
+  EAFNOSUPPORT: 'address family not supported (is IPv6 enabled?)',
+};

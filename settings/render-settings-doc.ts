@@ -1,0 +1,112 @@
+/**
+ * Generates docs/settings.md from the settings table (Gunicorn's `build_settings_doc.py`). Run
+ * `npm run docs:settings` after changing a row; a spec fails while the file is out of date.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MAX_SECONDS } from './setting-validators.ts';
+import { describeBuiltInDefault, settingSections, type AnySettingSpec } from './setting-spec.ts';
+import { settingRows } from './settings-table.ts';
+
+/** Where the generated file lives. */
+export const settingsDocUrl = new URL('../docs/settings.md', import.meta.url);
+
+/**
+ * The whole of docs/settings.md.
+ *
+ * @example
+ * writeFileSync(settingsDocUrl, renderSettingsDoc());
+ */
+export function renderSettingsDoc(): string {
+  const sections = settingSections.flatMap((section) => {
+    const rows = settingRows.filter((row) => row.section === section);
+    return rows.length === 0 ? [] : [`## ${section}`, ...rows.map(renderSetting)];
+  });
+  return `${[...intro(), overview(), ...sections, ...addressForms()].join('\n\n')}\n`;
+}
+
+function intro(): string[] {
+  return [
+    '<!-- Generated from settings/settings-table.ts by `npm run docs:settings`: edit the table, not this file. -->',
+    '# Settings',
+    'Every setting corral takes. The settings table in `settings/settings-table.ts` is their single source: the command-line parser, `--help` and this page are all generated from it.',
+    '## Where a setting comes from',
+    'Each setting takes its value from the most authoritative source that gives one:\n\n1. the built-in default;\n2. an environment variable, for the two settings that read one (`WEB_CONCURRENCY` for `workers`, `PORT` for `bind`), as in Gunicorn; an empty variable counts as unset;\n3. the command line.\n\nGunicorn also reads a config file and `GUNICORN_CMD_ARGS` between 2 and 3; corral does not yet. Only the value that wins is checked, so a bad `WEB_CONCURRENCY` does not matter when `-w` is given. A bad value is a usage error: corral prints one line that names the option and the problem, then the usage line and "Try \'corral --help\' for more information.", and exits with code 2 (see [errors.md](errors.md)).',
+    "## Command-line syntax\n\n- An option's value may follow it as the next argument or be attached: `-w 4`, `-w4`, `-w=4`, `--workers 4` and `--workers=4` are the same. The next argument is taken as the value even when it starts with `-`, so `-w -1` is a bad value rather than an unknown option.\n- Given twice, an option's last value wins, except `-b/--bind`, which collects every address.\n- Exactly one positional argument, APP_MODULE, is required; `--` ends the options, so `corral -- -odd-name.js` serves a file whose name starts with `-`.\n- `-h/--help` and `--version` print and exit at once: options after them are not looked at, while an unknown option before them is still reported.\n- An unknown long option gets a suggestion when it is close to a known one: `unknown option '--wrokers' (did you mean --workers?)`.\n- Choices (`--worker-class`, `--log-level`) are matched in any case.\n- Durations are in seconds: 0 or more, fractions allowed (`--timeout 0.5`), at most " +
+      `${MAX_SECONDS} (about 24.8 days), because Node's timers overflow above 2³¹−1 ms and would then fire at once.`,
+  ];
+}
+
+function overview(): string {
+  const lines = [
+    '## Overview\n',
+    '| Setting | Command line | Environment | Default |',
+    '|---|---|---|---|',
+  ];
+  for (const row of settingRows) {
+    const env = row.env === undefined ? '' : `\`${row.env.name}\``;
+    const fallback = row.required === true ? 'required' : code(plainDefault(row));
+    lines.push(
+      `| [\`${row.name}\`](#${row.name.toLowerCase()}) | ${code(usage(row))} | ${env} | ${fallback} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderSetting(row: AnySettingSpec): string {
+  const facts = [
+    `- **Command line:** ${code(usage(row))}${row.multiple === true ? ' (repeatable)' : ''}`,
+    ...(row.env === undefined
+      ? []
+      : [`- **Environment:** \`${row.env.name}\` makes the default \`${row.env.gives}\``]),
+    `- **Type:** ${row.type}`,
+    `- **Default:** ${row.required === true ? 'none: required' : code(plainDefault(row))}`,
+  ];
+  return [`### \`${row.name}\``, facts.join('\n'), row.description].join('\n\n');
+}
+
+function usage(row: AnySettingSpec): string {
+  if (row.cli === undefined) return '';
+  if (row.cli === 'positional') return row.metavar;
+  const value = row.type === 'boolean' ? '' : ` ${row.metavar}`;
+  const flags = row.cli.short === undefined ? [row.cli.long] : [row.cli.short, row.cli.long];
+  return flags.map((flag) => `${flag}${value}`).join(', ');
+}
+
+/** The built-in default alone; the environment's part is listed beside it. */
+function plainDefault(row: AnySettingSpec): string {
+  return describeBuiltInDefault(row) ?? '';
+}
+
+function code(text: string): string {
+  return text === '' || text === 'none' ? text : `\`${text}\``;
+}
+
+function addressForms(): string[] {
+  return [
+    '## Bind address forms',
+    '| Written | Means |\n|---|---|\n' +
+      [
+        ['`HOST:PORT`', 'TCP on that host, e.g. `127.0.0.1:8000`, `localhost:3000`'],
+        ['`HOST`', 'TCP on port 8000'],
+        [
+          '`:PORT`',
+          "TCP on every IPv4 interface (`0.0.0.0:PORT`): Gunicorn's reading of an empty host",
+        ],
+        ['`[IPV6]:PORT`', 'TCP over IPv6, e.g. `[::1]:8000`, `[::]:8000`'],
+        ['`[IPV6]` or `IPV6`', 'IPv6 on port 8000, e.g. `[::1]` or `::1`'],
+        ['`tcp://HOST:PORT`', 'the same as `HOST:PORT`'],
+        [
+          '`unix:PATH`, `unix://PATH`',
+          'a unix socket; `unix:///run/app.sock` is the absolute path `/run/app.sock`',
+        ],
+      ]
+        .map(([form, meaning]) => `| ${form} | ${meaning} |`)
+        .join('\n'),
+    "A host name resolves to its IPv4 address when the master binds (Gunicorn binds host names as IPv4 too); write an IPv6 literal for IPv6. Port 0 asks the system for a free port. Refused at once, with exit code 2: a port that is not a number from 0 to 65535, an empty host or port, a missing `]`, something other than an IPv6 address in brackets, more than one `:` outside brackets, dotted numbers that are not an IPv4 address (`-b 8000` is refused with a hint to write `:8000`), an empty unix path or one longer than 107 bytes (the kernel's limit), and `fd://N`, which corral does not support yet. Binding itself can still fail when the master starts (address in use, not available on this machine, permission denied, a host name that does not resolve): that is exit code 1.",
+  ];
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(settingsDocUrl, renderSettingsDoc());
+}

@@ -1,0 +1,116 @@
+/**
+ * Value checks for the settings table, one per kind of value. Each takes what any source gives:
+ * a string from the command line or the environment, or an already typed value from a config
+ * file or an embedding program. It returns the value or a problem worded to follow a label:
+ * `option '-w, --workers'` + ` expects a positive integer, got 'abc'`.
+ */
+import { checkAddress } from './parse-address.ts';
+
+export type Checked<TValue> = { ok: true; value: TValue } | { ok: false; problem: string };
+
+/** One setting's check: the value it stands for, or why the input is not one. */
+export type Validator<TValue> = (input: unknown) => Checked<TValue>;
+
+/** setTimeout overflows above 2^31-1 ms and then fires at once, so longer durations are refused. */
+export const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * A whole number of 1 or more: worker counts, connection limits, the backlog.
+ *
+ * @example
+ * positiveInteger('4'); // { ok: true, value: 4 }
+ */
+export const positiveInteger: Validator<number> = (input) => {
+  const value = typeof input === 'string' && /^[0-9]+$/.test(input) ? Number(input) : input;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) {
+    return { ok: true, value };
+  }
+  return expected('a positive integer', input);
+};
+
+/**
+ * A duration in seconds: 0 or more, fractions allowed.
+ *
+ * @example
+ * seconds('0.5'); // { ok: true, value: 0.5 }
+ */
+export const seconds: Validator<number> = (input) => {
+  const decimal = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/;
+  const value = typeof input === 'string' && decimal.test(input) ? Number(input) : input;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SECONDS) {
+    return { ok: true, value };
+  }
+  return expected(`a number of seconds from 0 to ${MAX_SECONDS}`, input);
+};
+
+/**
+ * One of a fixed list of words, matched without regard to case.
+ *
+ * @example
+ * const workerClass = oneOf(['async', 'sync'] as const);
+ * workerClass('SYNC'); // { ok: true, value: 'sync' }
+ */
+export function oneOf<const TChoice extends string>(
+  choices: readonly TChoice[],
+): Validator<TChoice> {
+  return (input) => {
+    const lowered = typeof input === 'string' ? input.toLowerCase() : input;
+    const found = choices.find((choice) => choice === lowered);
+    return found === undefined
+      ? expected(`one of ${choices.join(', ')}`, input)
+      : { ok: true, value: found };
+  };
+}
+
+/**
+ * A non-empty file path.
+ *
+ * @example
+ * filePath('/run/corral.pid'); // { ok: true, value: '/run/corral.pid' }
+ */
+export const filePath: Validator<string> = (input) =>
+  typeof input === 'string' && input !== '' && !input.includes('\0')
+    ? { ok: true, value: input }
+    : expected('a file path', input);
+
+/**
+ * APP_MODULE: a module path or package name with an optional `:export`.
+ *
+ * @example
+ * appModule('app.js:handler'); // { ok: true, value: 'app.js:handler' }
+ */
+export const appModule: Validator<string> = (input) =>
+  typeof input === 'string' && input.trim() !== ''
+    ? { ok: true, value: input }
+    : expected('a module path such as app.js or app.js:handler', input);
+
+/**
+ * One or more bind addresses; a single string counts as a list of one. The strings are kept as
+ * written: consumers parse them again with `parseAddress`, which cannot fail once this passed.
+ *
+ * @example
+ * bindAddresses(['127.0.0.1:8000', 'unix:/run/app.sock']); // ok
+ */
+export const bindAddresses: Validator<string[]> = (input) => {
+  const items = typeof input === 'string' ? [input] : input;
+  const shapes = 'HOST:PORT, [IPV6]:PORT or unix:PATH';
+  if (!Array.isArray(items) || items.length === 0)
+    return expected(`addresses like ${shapes}`, input);
+  for (const item of items) {
+    if (typeof item !== 'string') return expected(`an address like ${shapes}`, item);
+    const check = checkAddress(item);
+    if (!check.ok)
+      return { ok: false, problem: `expects ${shapes}, got '${item}': ${check.reason}` };
+  }
+  return { ok: true, value: items.map(String) };
+};
+
+function expected(what: string, input: unknown): { ok: false; problem: string } {
+  return { ok: false, problem: `expects ${what}, got ${describe(input)}` };
+}
+
+function describe(input: unknown): string {
+  if (typeof input === 'string') return `'${input}'`;
+  if (Array.isArray(input)) return 'a list';
+  return input === null ? 'null' : typeof input === 'object' ? 'an object' : String(input);
+}

@@ -1,0 +1,182 @@
+/**
+ * Every corral setting, once: its name, flags, environment variable, type, default, check and
+ * documentation. Command-line parsing, the layering of sources, `--help` and docs/settings.md
+ * are all generated from this table (Gunicorn's `config.py` plays the same part), so a new
+ * setting is a new row here plus its field in `Settings`.
+ *
+ * Rows are in the order --help and the docs show them, within their section.
+ *
+ * @example
+ * const workers = settingsTable.find((row) => row.name === 'workers');
+ */
+import { logLevels } from '../logging/log-levels.ts';
+import type { WorkerClassName } from '../protocol/worker-boot.ts';
+import { defineSetting, type AnySettingSpec, type SettingName } from './setting-spec.ts';
+import {
+  appModule,
+  bindAddresses,
+  filePath,
+  oneOf,
+  positiveInteger,
+  seconds,
+} from './setting-validators.ts';
+
+/** The first entry is the default. */
+export const workerClassNames = ['async', 'sync'] as const satisfies readonly WorkerClassName[];
+
+export const settingsTable = [
+  defineSetting({
+    name: 'app',
+    section: 'Application',
+    cli: 'positional',
+    type: 'string',
+    metavar: 'APP_MODULE',
+    required: true,
+    validate: appModule,
+    summary: 'the app to serve: a module path with an optional :export (app.js:handler)',
+    description:
+      'The app to serve: a file path or package specifier with an optional `:export` naming the export to use (`app.js`, `./app.mjs:handler`, `./server.ts:createApp()`). The export may be a Node request listener `(req, res)` (plain `http`, Express, `koa.callback()`), an object with a `fetch(request)` method that returns a `Response` (Hono and other fetch-style apps), or a factory, written with `()`, that returns either. TypeScript apps load without a build step.',
+  }),
+  defineSetting({
+    name: 'bind',
+    section: 'Server socket',
+    cli: { short: '-b', long: '--bind' },
+    env: { name: 'PORT', derive: (port) => [`0.0.0.0:${port}`], gives: '0.0.0.0:$PORT' },
+    type: 'address list',
+    multiple: true,
+    metavar: 'ADDRESS',
+    default: ['127.0.0.1:8000'],
+    validate: bindAddresses,
+    summary: 'an address to listen on: HOST:PORT, [IPV6]:PORT or unix:PATH; repeatable',
+    description:
+      'An address to listen on; repeat the option to listen on several. `HOST:PORT` or `HOST` (port 8000) for TCP; `:PORT` for every IPv4 interface, as Gunicorn reads an empty host; `[IPV6]:PORT`, `[IPV6]` or a bare IPv6 literal such as `::1` for IPv6; `unix:PATH` or `unix://PATH` for a unix socket. A leading `tcp://` is accepted and ignored. A host name is resolved to its IPv4 address when the master starts, as in Gunicorn: ask for IPv6 with a literal. Port 0 lets the system pick a free port, which the `Listening at:` log line shows. The master only binds these sockets; the workers listen on them and accept connections themselves, so the master is never in the data path. A unix socket file left behind by a dead server is removed, while one that a live server answers on, or a path that is not a socket, is an error. The default is `127.0.0.1:8000`, or `0.0.0.0:$PORT` when the `PORT` environment variable is set (as on Heroku-style platforms); an empty `PORT` counts as unset.',
+  }),
+  defineSetting({
+    name: 'backlog',
+    section: 'Server socket',
+    cli: { long: '--backlog' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 2048,
+    validate: positiveInteger,
+    summary: 'connections the kernel queues per socket before a worker accepts them',
+    description:
+      'The most connections the kernel queues on each socket before a worker accepts them: the `listen(2)` backlog, which the workers pass when they start listening on the inherited sockets. Linux silently caps it at `net.core.somaxconn` (4096 on current kernels).',
+  }),
+  defineSetting({
+    name: 'workers',
+    section: 'Worker processes',
+    cli: { short: '-w', long: '--workers' },
+    env: { name: 'WEB_CONCURRENCY', gives: '$WEB_CONCURRENCY' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 1,
+    validate: positiveInteger,
+    summary: 'how many worker processes serve requests',
+    description:
+      'How many worker processes serve requests. Each is a separate Node process with its own event loop, so a worker uses at most about one core: for the async class, one or two workers per core is a good start; the sync class serves one request per worker and needs more. The default is the `WEB_CONCURRENCY` environment variable when it is set (as in Gunicorn, and as platforms such as Heroku set it), otherwise 1.',
+  }),
+  defineSetting({
+    name: 'workerClass',
+    section: 'Worker processes',
+    cli: { short: '-k', long: '--worker-class' },
+    type: 'choice',
+    metavar: 'CLASS',
+    default: workerClassNames[0],
+    validate: oneOf(workerClassNames),
+    summary: `how a worker serves connections: ${workerClassNames.join(' or ')}`,
+    description:
+      "How a worker serves connections. `async`, the default, serves many connections at once on one event loop, up to `--worker-connections`, and keeps idle connections open for `--keep-alive` seconds. `sync` serves one request at a time per worker and closes the connection after each response: choose it for CPU-bound or non-reentrant handlers behind a buffering proxy. **corral's default differs from Gunicorn's**, which is `sync`: a WSGI app holds its thread for the whole request, so Gunicorn's simplest safe model is one request per process. A Node app is written the other way round: its I/O never blocks the event loop, and Node's own `http` server serves many connections per process. `async` is that model, so it is the default; `sync` is the opt-in for handlers that do block.",
+  }),
+  defineSetting({
+    name: 'workerConnections',
+    section: 'Worker processes',
+    cli: { long: '--worker-connections' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 1000,
+    validate: positiveInteger,
+    summary: 'the most connections one async worker holds open at once',
+    description:
+      'The most connections one async worker holds open at once; further connections wait in the backlog until one closes. The sync class ignores it: it holds one.',
+  }),
+  defineSetting({
+    name: 'timeout',
+    section: 'Worker processes',
+    cli: { short: '-t', long: '--timeout' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 30,
+    validate: seconds,
+    summary: 'abort a worker whose event loop is silent this long; 0 disables',
+    description:
+      "Seconds a worker may go without a heartbeat before the master aborts it (SIGABRT, then SIGKILL) and starts another. The heartbeat comes from a timer on the worker's main event loop, so this catches a loop that is blocked (a CPU-bound handler, an infinite loop), not a request that is slowly waiting on I/O. With the sync class a blocked loop is one request, so there it is also a hard limit on one request. `0` disables the check.",
+  }),
+  defineSetting({
+    name: 'gracefulTimeout',
+    section: 'Worker processes',
+    cli: { long: '--graceful-timeout' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 30,
+    validate: seconds,
+    summary: 'how long a stopping worker may finish its requests before it is killed',
+    description:
+      'Seconds a worker gets, once it is asked to stop (a graceful shutdown, a reload, scaling down), to finish the requests in flight before it is killed. It stops accepting new connections at once.',
+  }),
+  defineSetting({
+    name: 'bootTimeout',
+    section: 'Worker processes',
+    cli: { long: '--boot-timeout' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 30,
+    validate: seconds,
+    summary: 'how long a new worker may take to load the app and become ready; 0 disables',
+    description:
+      'Seconds a new worker gets to load the app and report that it is ready; one that has not is killed and counts as a failed boot. A worker that hangs while loading (say, a top-level `await` on a database that never answers) is caught here instead of holding its slot forever. Gunicorn has no such setting; corral keeps it apart from `timeout` because loading an app (compiling TypeScript, opening pools) may rightly take longer than a loop may stall. `0` disables the check, as for `timeout`.',
+  }),
+  defineSetting({
+    name: 'keepAlive',
+    section: 'Worker processes',
+    cli: { long: '--keep-alive' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 2,
+    validate: seconds,
+    summary: 'how long an idle keep-alive connection waits for its next request',
+    description:
+      "Seconds an idle keep-alive connection stays open waiting for its next request (async class). `0` turns keep-alive off, so every response closes its connection; the sync class never keeps connections alive. A few seconds suits clients that connect directly. Behind a load balancer, set it above the balancer's idle timeout, so that corral is never the side that closes a connection the balancer is about to reuse.",
+  }),
+  defineSetting({
+    name: 'logLevel',
+    section: 'Logging',
+    cli: { long: '--log-level' },
+    type: 'choice',
+    metavar: 'LEVEL',
+    default: 'info',
+    validate: oneOf(logLevels),
+    summary: `the least severe messages logged: ${logLevels.join(', ')}`,
+    description:
+      "The least severe messages written to the error log on stderr: `debug`, `info`, `warning`, `error` or `critical`, in any case. Lines have Gunicorn's shape, `[2026-11-26 04:15:43 +0000] [1234] [INFO] Listening at: http://127.0.0.1:8000 (1234)`, except that `warning` and `critical` print as `WARN` and `FATAL`.",
+  }),
+  defineSetting({
+    name: 'pid',
+    section: 'Server mechanics',
+    cli: { short: '-p', long: '--pid' },
+    type: 'path',
+    metavar: 'FILE',
+    default: undefined,
+    validate: filePath,
+    summary: "a file to write the master's process id to",
+    description:
+      "A file to write the master's process id to, for init scripts and `kill $(cat FILE)`. corral refuses to start when the file names another live process, replaces a file that is stale or unreadable, writes it atomically (a temporary file renamed into place, mode 0644), and on exit removes it only if it still holds its own process id. None by default.",
+  }),
+] as const satisfies readonly AnySettingSpec[];
+
+/** Compile-time check that every field of `Settings` has a row. */
+type MissingRows = Exclude<SettingName, (typeof settingsTable)[number]['name']>;
+const _everySettingHasARow: [MissingRows] extends [never] ? true : MissingRows = true;
+
+/** The table as a list of rows of any setting, for code that walks it. */
+export const settingRows: readonly AnySettingSpec[] = settingsTable;

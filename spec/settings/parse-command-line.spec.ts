@@ -1,0 +1,262 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../errors.ts';
+import { ExitCode } from '../../protocol/exit-codes.ts';
+import {
+  usageHint,
+  parseCommandLine,
+  usageLine,
+  type CommandLine,
+} from '../../settings/parse-command-line.ts';
+import type { Settings } from '../../settings/settings.ts';
+import { settingRows } from '../../settings/settings-table.ts';
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): Extract<CommandLine, { kind: 'run' }> {
+  const parsed = parseCommandLine(argv, env);
+  if (parsed.kind !== 'run') throw new Error(`expected a run, got ${parsed.kind}`);
+  return parsed;
+}
+
+function settings(argv: string[], env: NodeJS.ProcessEnv = {}): Settings {
+  return run(argv, env).settings;
+}
+
+function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  const error = (() => {
+    try {
+      parseCommandLine(argv, env);
+    } catch (caught) {
+      return caught;
+    }
+    throw new Error(`expected a usage error for ${JSON.stringify(argv)}`);
+  })();
+  if (!(error instanceof UsageError)) throw error;
+  return error.message;
+}
+
+test('defaults: only APP_MODULE given, empty environment', (t) => {
+  t.deepEqual(settings(['app.js']), {
+    app: 'app.js',
+    bind: ['127.0.0.1:8000'],
+    backlog: 2048,
+    workers: 1,
+    workerClass: 'async',
+    workerConnections: 1000,
+    timeout: 30,
+    gracefulTimeout: 30,
+    bootTimeout: 30,
+    keepAlive: 2,
+    logLevel: 'info',
+    pid: undefined,
+  });
+});
+
+test('every source is default when nothing is given but APP_MODULE', (t) => {
+  const { sources } = run(['app.js']);
+  for (const row of settingRows) {
+    t.is(sources[row.name], row.name === 'app' ? 'command-line' : 'default', row.name);
+  }
+});
+
+for (const argv of [['-w', '4'], ['-w4'], ['-w=4'], ['--workers', '4'], ['--workers=4']]) {
+  test(`option form ${argv.join(' ')}`, (t) => {
+    t.is(settings([...argv, 'app.js']).workers, 4);
+    t.is(settings(['app.js', ...argv]).workers, 4);
+  });
+}
+
+const everyFlag: [string[], Partial<Settings>][] = [
+  [['-b', '0.0.0.0:9000'], { bind: ['0.0.0.0:9000'] }],
+  [['--bind', 'unix:/tmp/a.sock'], { bind: ['unix:/tmp/a.sock'] }],
+  [['--backlog', '64'], { backlog: 64 }],
+  [['-w', '3'], { workers: 3 }],
+  [['--workers', '7'], { workers: 7 }],
+  [['-k', 'sync'], { workerClass: 'sync' }],
+  [['--worker-class', 'SYNC'], { workerClass: 'sync' }],
+  [['--worker-connections', '10'], { workerConnections: 10 }],
+  [['-t', '0'], { timeout: 0 }],
+  [['--timeout', '2.5'], { timeout: 2.5 }],
+  [['--graceful-timeout', '.5'], { gracefulTimeout: 0.5 }],
+  [['--boot-timeout', '120'], { bootTimeout: 120 }],
+  [['--keep-alive', '0'], { keepAlive: 0 }],
+  [['--log-level', 'debug'], { logLevel: 'debug' }],
+  [['--log-level', 'Critical'], { logLevel: 'critical' }],
+  [['-p', '/tmp/corral.pid'], { pid: '/tmp/corral.pid' }],
+  [['--pid', 'corral.pid'], { pid: 'corral.pid' }],
+];
+
+for (const [argv, expected] of everyFlag) {
+  test(`${argv.join(' ')} sets ${Object.keys(expected).join()}`, (t) => {
+    const { settings: parsed, sources } = run([...argv, 'app.js']);
+    t.like(parsed, expected);
+    for (const name of Object.keys(expected)) t.is(sources[name as keyof Settings], 'command-line');
+  });
+}
+
+test('every option in the table is covered above', (t) => {
+  const covered = new Set(
+    everyFlag.flatMap(([argv]) => argv.filter((arg) => arg.startsWith('--'))),
+  );
+  for (const row of settingRows) {
+    if (row.cli === undefined || row.cli === 'positional') continue;
+    t.true(covered.has(row.cli.long), row.cli.long);
+  }
+});
+
+test('-b is repeatable and keeps the order given', (t) => {
+  const argv = ['-b', '127.0.0.1:1', '--bind', '[::1]:2', '-bunix:/tmp/c.sock', 'app.js'];
+  t.deepEqual(settings(argv).bind, ['127.0.0.1:1', '[::1]:2', 'unix:/tmp/c.sock']);
+});
+
+test('the last value of a non-repeatable option wins', (t) => {
+  t.is(settings(['-w', '2', '--workers=5', 'app.js']).workers, 5);
+});
+
+test('-- ends the options', (t) => {
+  t.is(settings(['-w', '2', '--', '-odd.js']).app, '-odd.js');
+  t.is(usageError(['--', 'a.js', '-w']), "unexpected argument '-w' after APP_MODULE 'a.js'");
+});
+
+test('a lone - is a positional argument', (t) => {
+  t.is(settings(['-']).app, '-');
+});
+
+test('an option value may start with a dash', (t) => {
+  t.is(settings(['-p', '-odd.pid', 'app.js']).pid, '-odd.pid');
+  t.is(
+    usageError(['-w', '-1', 'app.js']),
+    "option '-w, --workers' expects a positive integer, got '-1'",
+  );
+});
+
+test('WEB_CONCURRENCY sets the default worker count', (t) => {
+  const { settings: parsed, sources } = run(['app.js'], { WEB_CONCURRENCY: '6' });
+  t.is(parsed.workers, 6);
+  t.is(sources.workers, 'environment');
+  t.is(settings(['-w', '2', 'app.js'], { WEB_CONCURRENCY: '6' }).workers, 2);
+  t.is(settings(['app.js'], { WEB_CONCURRENCY: '' }).workers, 1);
+});
+
+test('a bad WEB_CONCURRENCY is a usage error, unless -w overrides it', (t) => {
+  t.is(
+    usageError(['app.js'], { WEB_CONCURRENCY: 'lots' }),
+    "environment variable WEB_CONCURRENCY expects a positive integer, got 'lots'",
+  );
+  t.is(settings(['-w', '2', 'app.js'], { WEB_CONCURRENCY: 'lots' }).workers, 2);
+});
+
+test('PORT makes the default bind 0.0.0.0:$PORT', (t) => {
+  const { settings: parsed, sources } = run(['app.js'], { PORT: '5000' });
+  t.deepEqual(parsed.bind, ['0.0.0.0:5000']);
+  t.is(sources.bind, 'environment');
+  t.deepEqual(settings(['-b', '127.0.0.1:1', 'app.js'], { PORT: '5000' }).bind, ['127.0.0.1:1']);
+  t.deepEqual(settings(['app.js'], { PORT: '' }).bind, ['127.0.0.1:8000']);
+  t.regex(
+    usageError(['app.js'], { PORT: 'web' }),
+    /^environment variable PORT expects .*'0\.0\.0\.0:web'/,
+  );
+});
+
+test('defaults are fresh copies: changing one result does not change the next', (t) => {
+  settings(['app.js']).bind.push('unix:/tmp/x.sock');
+  t.deepEqual(settings(['app.js']).bind, ['127.0.0.1:8000']);
+});
+
+test('-h and --help return the help text, generated from the table', (t) => {
+  for (const argv of [['-h'], ['--help'], ['app.js', '-w', 'abc', '--help']]) {
+    const parsed = parseCommandLine(argv, {});
+    t.is(parsed.kind, 'help');
+    if (parsed.kind !== 'help') continue;
+    t.true(parsed.text.startsWith(`${usageLine()}\n`));
+    for (const row of settingRows) {
+      if (row.cli === undefined) continue;
+      t.true(parsed.text.includes(row.cli === 'positional' ? row.metavar : row.cli.long));
+    }
+    t.regex(parsed.text, /-w, --workers INT +how many worker processes/);
+    t.regex(parsed.text, /\[default: async\]/);
+  }
+});
+
+test('--version returns the version from package.json', (t) => {
+  const { version } = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { version: string };
+  t.deepEqual(parseCommandLine(['--version'], {}), {
+    kind: 'version',
+    text: `corral (version ${version})`,
+  });
+});
+
+test('an unknown option before --help is still reported', (t) => {
+  t.is(usageError(['--wrokers', '--help']), "unknown option '--wrokers' (did you mean --workers?)");
+});
+
+const errors: [string[], string][] = [
+  [['--wrokers', '4', 'app.js'], "unknown option '--wrokers' (did you mean --workers?)"],
+  [['--wrokers=4', 'app.js'], "unknown option '--wrokers' (did you mean --workers?)"],
+  [
+    ['--worker_class', 'sync', 'a'],
+    "unknown option '--worker_class' (did you mean --worker-class?)",
+  ],
+  [['--Timeout', '1', 'a'], "unknown option '--Timeout' (did you mean --timeout?)"],
+  [['--threads', '4', 'app.js'], "unknown option '--threads'"],
+  [['-x', 'app.js'], "unknown option '-x'"],
+  [['-w', 'abc', 'app.js'], "option '-w, --workers' expects a positive integer, got 'abc'"],
+  [['-w0', 'app.js'], "option '-w, --workers' expects a positive integer, got '0'"],
+  [['-w', '2.5', 'app.js'], "option '-w, --workers' expects a positive integer, got '2.5'"],
+  [['--workers=', 'app.js'], "option '-w, --workers' expects a positive integer, got ''"],
+  [['--backlog', 'x', 'app.js'], "option '--backlog' expects a positive integer, got 'x'"],
+  [[], 'APP_MODULE is required'],
+  [['-w', '2'], 'APP_MODULE is required'],
+  [['', '-w', '2'], "APP_MODULE expects a module path such as app.js or app.js:handler, got ''"],
+  [['a.js', 'b.js'], "unexpected argument 'b.js' after APP_MODULE 'a.js'"],
+  [['-k', 'gevent', 'a'], "option '-k, --worker-class' expects one of async, sync, got 'gevent'"],
+  [
+    ['--log-level', 'verbose', 'a'],
+    "option '--log-level' expects one of debug, info, warning, error, critical, got 'verbose'",
+  ],
+  [
+    ['-t', '-1', 'a'],
+    "option '-t, --timeout' expects a number of seconds from 0 to 2147483, got '-1'",
+  ],
+  [
+    ['-t', '1e3', 'a'],
+    "option '-t, --timeout' expects a number of seconds from 0 to 2147483, got '1e3'",
+  ],
+  [
+    ['--keep-alive', '9999999', 'a'],
+    "option '--keep-alive' expects a number of seconds from 0 to 2147483, got '9999999'",
+  ],
+  [['-p', '', 'a'], "option '-p, --pid' expects a file path, got ''"],
+  [['app.js', '-w'], "option '-w, --workers' requires a value"],
+  [['--help=yes'], "option '-h, --help' takes no value"],
+  [['--version=1'], "option '--version' takes no value"],
+  [
+    ['-b', 'nonsense:99999', 'a'],
+    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT or unix:PATH, got 'nonsense:99999': port 99999 is out of range 0-65535",
+  ],
+  [
+    ['-b', '127.0.0.1:1', '-b', '[::1:80', 'a'],
+    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT or unix:PATH, got '[::1:80': missing ']' after the IPv6 address",
+  ],
+];
+
+for (const [argv, message] of errors) {
+  test(`usage error: ${JSON.stringify(argv)}`, (t) => {
+    t.is(usageError(argv), message);
+  });
+}
+
+test('usage errors are one line and exit with code 2', (t) => {
+  for (const [argv] of errors) {
+    const error = t.throws(() => parseCommandLine(argv, {}), { instanceOf: UsageError });
+    t.is(error.exitCode, ExitCode.Usage);
+    t.is(error.code, 'ECORRAL_USAGE');
+    t.false(error.message.includes('\n'));
+  }
+});
+
+test('the usage line and the hint the CLI prints under an error', (t) => {
+  t.is(usageLine(), 'usage: corral [options] APP_MODULE');
+  t.is(usageHint(), "Try 'corral --help' for more information.");
+});
