@@ -5,5 +5,5 @@ export default {
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
   workerThreads: false,
-  timeout: '60s',
+  timeout: '120s',
 };

@@ -1,0 +1,64 @@
+/**
+ * Forks one worker process: workers/worker-main.ts under Node with tsx's loader (workers and
+ * `.ts` apps load without a build step, in one process with no wrapper), the bound listening
+ * sockets inherited as fds 3, 4, ... and the IPC channel after them, and the boot config as JSON
+ * in CORRAL_WORKER_BOOT.
+ *
+ * The sockets are bound but not listening in the master (see the listener actors): each worker
+ * calls listen on its copy, so the kernel balances connections and the master never accepts.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  FIRST_LISTENER_FD,
+  WORKER_BOOT_ENV,
+  type WorkerBootConfig,
+} from '../protocol/worker-boot.ts';
+
+export interface ForkWorkerOptions {
+  /** The worker's boot config; each `listeners[i].fd` is set to the fd it lands on (3 + i). */
+  bootConfig: WorkerBootConfig;
+  /** The master's fds of the bound sockets, in the order of `bootConfig.listeners`. */
+  listenerFds: readonly number[];
+  /** The worker's environment; defaults to the master's. CORRAL_WORKER_BOOT is added to it. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra Node flags for the worker, after tsx's `--import`. */
+  execArgv?: readonly string[];
+  /** The worker's stdin, stdout and stderr: the master's (default) or pipes, as specs want. */
+  stdio?: 'inherit' | 'pipe';
+}
+
+const workerMain = fileURLToPath(new URL('../workers/worker-main.ts', import.meta.url));
+
+/**
+ * Forks a worker on the given bound sockets. The worker reports over IPC (`booted`, `ready`,
+ * `heartbeat`, ...; see protocol/ipc-messages.ts) and is stopped with signals.
+ *
+ * @example
+ * const child = forkWorker({ bootConfig, listenerFds: [handle.fd] });
+ * child.on('message', (message) => { if (isWorkerMessage(message)) ... });
+ */
+export function forkWorker(options: ForkWorkerOptions): ChildProcess {
+  const { bootConfig, listenerFds } = options;
+  if (bootConfig.listeners.length !== listenerFds.length) {
+    throw new Error(
+      `forkWorker: ${bootConfig.listeners.length} listeners in the boot config but ${listenerFds.length} fds`,
+    );
+  }
+  const listeners = bootConfig.listeners.map((listener, i) => ({
+    ...listener,
+    fd: FIRST_LISTENER_FD + i,
+  }));
+  const std = options.stdio ?? 'inherit';
+  return fork(workerMain, [], {
+    cwd: bootConfig.cwd,
+    // import.meta.resolve gives tsx's absolute URL, so the app's cwd need not contain tsx.
+    execArgv: ['--import', import.meta.resolve('tsx'), ...(options.execArgv ?? [])],
+    // Entries 3, 4, ... of stdio become the child's fds 3, 4, ...; 'ipc' goes after them.
+    stdio: [std, std, std, ...listenerFds, 'ipc'],
+    env: {
+      ...(options.env ?? process.env),
+      [WORKER_BOOT_ENV]: JSON.stringify({ ...bootConfig, listeners }),
+    },
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * corral's public API: what the CLI uses, for programs that embed a pre-fork server or want the
+ * bare statecharts.
+ *
+ * @example
+ * import { createArbiter } from 'corral';
+ * const arbiter = createArbiter(settings, { logger });
+ * await arbiter.start();
+ * process.exitCode = (await arbiter.done).exitCode;
+ */
+export { createArbiter, type Arbiter, type ArbiterOptions } from './actors/create-arbiter.ts';
+export {
+  arbiterMachine,
+  type ArbiterOutput,
+  type ArbiterEmitted,
+  type ArbiterInput,
+} from './machines/arbiter-machine.ts';
+export { workerMachine, type StopMode } from './machines/worker-machine.ts';
+export type { WorkerExit, WorkerExitCause } from './machines/worker-types.ts';
+export type { Settings, LogLevel } from './settings/settings.ts';
+export { ExitCode } from './protocol/exit-codes.ts';
+export * from './errors.ts';

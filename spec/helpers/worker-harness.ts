@@ -1,0 +1,141 @@
+/**
+ * Starts a real worker process for a spec with `forkWorker`, on a socket from `bindSocket`, and
+ * records what it says: IPC messages, stdout, stderr and its exit. The worker is SIGKILLed in
+ * teardown if it is still running.
+ *
+ * @example
+ * const worker = startWorker(t, bindSocket(t), { app: 'pid-app.mjs' });
+ * await worker.waitForMessage('ready');
+ */
+import type { ExecutionContext } from 'ava';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { forkWorker } from '../../actors/fork-worker.ts';
+import { isWorkerMessage, type WorkerMessage } from '../../protocol/ipc-messages.ts';
+import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../../protocol/worker-boot.ts';
+import type { BoundSocket } from './bound-socket.ts';
+import { within } from './wait.ts';
+
+/** The directory of the app fixtures; `app` paths in boot configs are resolved against it. */
+export const appFixtures = fileURLToPath(new URL('../fixtures/apps/', import.meta.url));
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface WorkerHandle {
+  pid: number;
+  messages: WorkerMessage[];
+  stdout(): string;
+  stderr(): string;
+  /** The first message with this act, already received or still to come. */
+  waitForMessage<TAct extends WorkerMessage['act']>(
+    act: TAct,
+  ): Promise<Extract<WorkerMessage, { act: TAct }>>;
+  /** Resolves once stdout contains the text. */
+  waitForStdout(text: string): Promise<void>;
+  /** Resolves with the worker's exit code and signal once it exits. */
+  waitForExit(): Promise<WorkerExit>;
+  kill(signal: NodeJS.Signals): void;
+  /** Closes the IPC channel from the master's side, as a dying master does. */
+  disconnect(): void;
+}
+
+/**
+ * Forks a worker with sensible boot defaults; override any of them.
+ *
+ * @example
+ * const worker = startWorker(t, socket, { app: 'bad-syntax.mjs' });
+ * const failed = await worker.waitForMessage('boot-failed');
+ */
+export function startWorker(
+  t: ExecutionContext,
+  socket: BoundSocket,
+  overrides: Partial<WorkerBootConfig> = {},
+): WorkerHandle {
+  const bootConfig = bootConfigFor(socket, overrides);
+  const child = forkWorker({ bootConfig, listenerFds: [socket.fd], stdio: 'pipe' });
+  if (child.pid === undefined) throw new Error('the worker did not start');
+  const exited = new Promise<WorkerExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const output = record(child);
+  return {
+    pid: child.pid,
+    ...output,
+    waitForMessage: (act) =>
+      within(untilMessage(child, output.messages, act), `'${act}' from the worker`),
+    waitForStdout: (text) => within(untilText(child, output.stdout, text), `'${text}' on stdout`),
+    waitForExit: () => within(exited, 'the worker to exit'),
+    kill: (signal) => child.kill(signal),
+    disconnect: () => child.disconnect(),
+  };
+}
+
+function bootConfigFor(
+  socket: BoundSocket,
+  overrides: Partial<WorkerBootConfig>,
+): WorkerBootConfig {
+  return {
+    workerId: 1,
+    app: 'pid-app.mjs',
+    cwd: appFixtures,
+    workerClass: 'async',
+    listeners: [{ fd: FIRST_LISTENER_FD, url: `http://127.0.0.1:${socket.port}` }],
+    backlog: 64,
+    keepAliveMs: 2000,
+    workerConnections: 1000,
+    heartbeatMs: 100,
+    orphanGraceMs: 5000,
+    logLevel: 'info',
+    ...overrides,
+  };
+}
+
+function record(child: ChildProcess): Pick<WorkerHandle, 'messages' | 'stdout' | 'stderr'> {
+  const messages: WorkerMessage[] = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.on('message', (message) => {
+    if (isWorkerMessage(message)) messages.push(message);
+  });
+  return { messages, stdout: () => stdout, stderr: () => stderr };
+}
+
+function untilMessage<TAct extends WorkerMessage['act']>(
+  child: ChildProcess,
+  messages: readonly WorkerMessage[],
+  act: TAct,
+): Promise<Extract<WorkerMessage, { act: TAct }>> {
+  type Wanted = Extract<WorkerMessage, { act: TAct }>;
+  const isWanted = (message: WorkerMessage): message is Wanted => message.act === act;
+  return new Promise((resolve) => {
+    const seen = messages.find(isWanted);
+    if (seen !== undefined) return resolve(seen);
+    const onMessage = (message: unknown): void => {
+      if (!isWorkerMessage(message) || !isWanted(message)) return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+function untilText(child: ChildProcess, read: () => string, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (read().includes(text)) return resolve();
+    const onData = (): void => {
+      // The harness's own listener was added first, so `read()` already has this chunk.
+      if (!read().includes(text)) return;
+      child.stdout?.off('data', onData);
+      resolve();
+    };
+    child.stdout?.on('data', onData);
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * Runs the real `corral` CLI as a child process for integration specs, and reads its log.
+ * Every process a spec starts is registered for teardown: the master and every worker pid the
+ * log announced are SIGKILLed if still alive, so a failing spec leaves nothing behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const corralBin = fileURLToPath(new URL('../../bin/corral.js', import.meta.url));
+/** An app from spec/fixtures/integration. */
+export const app = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/integration/${name}`, import.meta.url));
+
+/** Deadline for conditions in specs: generous, because CI is a busy 2-core machine. */
+export const DEADLINE_MS = 30_000;
+
+export interface CorralProcess {
+  child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or signal) once the master has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The port of the first "Listening at: http://HOST:PORT" line. */
+  port(): Promise<number>;
+  /** Pids of every worker the log announced so far. */
+  workerPids(): number[];
+  signal(name: NodeJS.Signals): void;
+}
+
+export function startCorral(
+  t: ExecutionContext,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): CorralProcess {
+  const child = spawn(process.execPath, [corralBin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const wake of waiters) wake();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let done = false;
+  void exited.then(() => {
+    done = true;
+    for (const wake of waiters) wake();
+  });
+
+  const workerPids = () =>
+    [...text.matchAll(/Booting worker \d+ with pid: (\d+)/g)].map((m) => Number(m[1]));
+
+  t.teardown(() => {
+    for (const pid of [child.pid, ...workerPids()]) killQuietly(pid);
+  });
+
+  const waitFor = (pattern: RegExp, timeoutMs = DEADLINE_MS) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = text.match(pattern);
+        if (match) return finish(() => resolve(match));
+        if (done)
+          return finish(() =>
+            reject(new Error(`corral exited before ${pattern} appeared:\n${text}`)),
+          );
+      };
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)),
+          ),
+        timeoutMs,
+      );
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        settle();
+      };
+      waiters.add(check);
+      check();
+    });
+
+  return {
+    child,
+    output: () => text,
+    waitFor,
+    exited,
+    port: async () => Number((await waitFor(/Listening at: http:\/\/[^\s]*:(\d+)/))[1]),
+    workerPids,
+    signal: (name) => child.kill(name),
+  };
+}
+
+export function killQuietly(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Polls until `condition` holds, failing after the deadline; for states with no event to await. */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = DEADLINE_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Pids of the live node child processes of `pid` (its workers), read from /proc. */
+export async function childPids(pid: number): Promise<number[]> {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // tsx may run a short-lived esbuild child in the master; only node processes are workers.
+      if (Number(fields[1]) === pid && fields[0] !== 'Z' && command === 'node')
+        found.push(Number(entry));
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return found;
+}
+
+/** One HTTP request; resolves with status, body and headers. */
+export async function get(
+  port: number,
+  path = '/',
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, init);
+  return { status: response.status, body: await response.text(), headers: response.headers };
+}

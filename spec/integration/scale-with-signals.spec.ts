@@ -1,0 +1,49 @@
+import test from 'ava';
+import { childPids, eventually, app, isAlive, startCorral } from './corral-process.ts';
+
+test.serial('TTIN adds a worker and TTOU retires the oldest one', async (t) => {
+  const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-b', '127.0.0.1:0']);
+  await corral.waitFor(/Ready: 2 workers serving/);
+  const [oldest] = corral.workerPids();
+  corral.signal('SIGTTIN');
+  await corral.waitFor(/Worker count: 2 -> 3/);
+  await corral.waitFor(/Worker 3 \(pid:\d+\) ready/);
+  corral.signal('SIGTTOU');
+  await corral.waitFor(
+    new RegExp(`Worker 1 \\(pid:${oldest}\\) exited .* after being asked to stop`),
+  );
+  await eventually(() => !isAlive(oldest!), 'the oldest worker has exited');
+  t.is((await childPids(corral.child.pid!)).length, 2);
+  corral.signal('SIGTERM');
+  t.is((await corral.exited).code, 0);
+});
+
+test.serial(
+  'a burst of 50 TTIN/TTOU leaves the worker count right and the master alive',
+  async (t) => {
+    const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-b', '127.0.0.1:0']);
+    await corral.waitFor(/Ready: 2 workers serving/);
+    for (let i = 0; i < 25; i += 1) {
+      corral.signal('SIGTTIN');
+      corral.signal('SIGTTOU');
+    }
+    // The kernel merges a signal that is already pending, so fewer than 50 may arrive. WINCH has
+    // a higher number than TTIN and TTOU, so it is delivered after any of them still pending:
+    // once it is logged, every signal of the burst has been handled.
+    corral.signal('SIGWINCH');
+    await corral.waitFor(/Ignoring signal: winch/);
+    const handled = [...corral.output().matchAll(/Handling signal: (ttin|ttou)/g)].map((m) => m[1]);
+    t.true(handled.length >= 2, 'some of the burst arrived');
+    const expected = handled.reduce(
+      (target, signal) => (signal === 'ttin' ? target + 1 : Math.max(1, target - 1)),
+      2,
+    );
+    await eventually(
+      async () => (await childPids(corral.child.pid!)).length === expected,
+      `${expected} workers remain`,
+    );
+    t.true(isAlive(corral.child.pid!));
+    corral.signal('SIGTERM');
+    t.is((await corral.exited).code, 0);
+  },
+);

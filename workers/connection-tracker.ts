@@ -1,0 +1,128 @@
+/**
+ * Keeps count of a worker's open connections and in-flight responses, and knows how to close
+ * them: gracefully (each busy connection closes after its current response) or at once.
+ *
+ * It tracks sockets itself instead of relying on `server.closeIdleConnections()`, because a
+ * connection that is busy when the stop begins becomes idle later and must be closed then.
+ *
+ * @example
+ * const tracker = createConnectionTracker({ closeAfterEachResponse: false, onCount: (n) => {} });
+ * const server = http.createServer(tracker.wrap(app));
+ * tracker.watch(server);
+ * await tracker.drain([server]);
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface TrackerOptions {
+  /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */
+  closeAfterEachResponse: boolean;
+  /** Called with the number of open connections each time it changes. */
+  onCount?: (open: number) => void;
+}
+
+export interface ConnectionTracker {
+  /** Wraps the app so its responses are counted and carry the right `Connection` header. */
+  wrap(listener: RequestListener): RequestListener;
+  /** Counts the server's connections; call before it listens. */
+  watch(server: Server): void;
+  inFlight(): number;
+  openConnections(): number;
+  /** Closes the servers and lets each connection finish its current response. */
+  drain(servers: readonly Server[]): Promise<void>;
+  /** Closes the servers and destroys every connection. */
+  destroy(servers: readonly Server[]): Promise<void>;
+}
+
+interface TrackerState {
+  readonly options: TrackerOptions;
+  readonly sockets: Set<Socket>;
+  /** Each unfinished response and the connection it is on. */
+  readonly responses: Map<ServerResponse, Socket>;
+  /** Each server's close, started once: a quick stop may follow a graceful one. */
+  readonly closing: Map<Server, Promise<void>>;
+  draining: boolean;
+}
+
+/**
+ * Creates a tracker for one worker; all of its servers share it, since the connection limit
+ * and the stop span every listener.
+ *
+ * @example
+ * const tracker = createConnectionTracker({ closeAfterEachResponse: true });
+ */
+export function createConnectionTracker(options: TrackerOptions): ConnectionTracker {
+  const state: TrackerState = {
+    options,
+    sockets: new Set(),
+    responses: new Map(),
+    closing: new Map(),
+    draining: false,
+  };
+  return {
+    wrap: (listener) => (req, res) => {
+      onRequest(state, req, res);
+      listener(req, res);
+    },
+    watch: (server) =>
+      void server.on('connection', (socket: Socket) => onConnection(state, socket)),
+    inFlight: () => state.responses.size,
+    openConnections: () => state.sockets.size,
+    drain: (servers) => drain(state, servers),
+    destroy: (servers) => destroyAll(state, servers),
+  };
+}
+
+function onConnection(state: TrackerState, socket: Socket): void {
+  // A connection accepted in the same turn as the stop is not one we will serve.
+  if (state.draining) return void socket.destroy();
+  state.sockets.add(socket);
+  state.options.onCount?.(state.sockets.size);
+  socket.once('close', () => {
+    state.sockets.delete(socket);
+    state.options.onCount?.(state.sockets.size);
+  });
+}
+
+function onRequest(state: TrackerState, req: IncomingMessage, res: ServerResponse): void {
+  state.responses.set(res, req.socket);
+  if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
+  res.once('close', () => {
+    state.responses.delete(res);
+    // A keep-alive response that was already under way when the stop began: close it now.
+    if (state.draining && !isBusy(state, req.socket)) req.socket.destroySoon();
+  });
+}
+
+function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {
+  state.draining = true;
+  const closed = closeServers(state, servers);
+  for (const socket of state.sockets) if (!isBusy(state, socket)) socket.destroy();
+  // Busy connections close after their current response; tell the client so when we still can.
+  for (const res of state.responses.keys()) {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  }
+  return closed;
+}
+
+function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<void> {
+  state.draining = true;
+  const closed = closeServers(state, servers);
+  for (const socket of state.sockets) socket.destroy();
+  return closed;
+}
+
+function isBusy(state: TrackerState, socket: Socket): boolean {
+  for (const busy of state.responses.values()) if (busy === socket) return true;
+  return false;
+}
+
+/** Resolves when every server has stopped listening and all of its connections are gone. */
+function closeServers(state: TrackerState, servers: readonly Server[]): Promise<void> {
+  for (const server of servers) {
+    if (!state.closing.has(server)) {
+      state.closing.set(server, new Promise((resolve) => server.close(() => resolve())));
+    }
+  }
+  return Promise.all(servers.map((server) => state.closing.get(server))).then(() => undefined);
+}

@@ -1,0 +1,69 @@
+/**
+ * The HTTP serving both worker classes share: one `http.Server` per inherited listener fd, a
+ * connection limit enforced with the accept gate, and the stop handle. The classes differ only
+ * in the policy they pass.
+ *
+ * @example
+ * const serving = await serveHttp(context, { connectionLimit: 1, closeAfterEachResponse: true });
+ */
+import { createServer, type Server } from 'node:http';
+import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
+import { createAcceptGate } from './accept-gate.ts';
+import { createConnectionTracker } from './connection-tracker.ts';
+import type { ServeContext, Serving } from './worker-class.ts';
+
+export interface HttpPolicy {
+  /** Open connections at which the worker stops accepting (it resumes below it). */
+  connectionLimit: number;
+  /** Every response carries `Connection: close`. */
+  closeAfterEachResponse: boolean;
+  /** Idle keep-alive time in ms; ignored when every response closes its connection. */
+  keepAliveMs?: number;
+}
+
+/**
+ * Listens on every listener fd of the boot config and serves the app with the given policy.
+ *
+ * @example
+ * const serving = await serveHttp({ config, listener, log }, { connectionLimit: 1000, closeAfterEachResponse: false, keepAliveMs: 2000 });
+ */
+export async function serveHttp(context: ServeContext, policy: HttpPolicy): Promise<Serving> {
+  const gate = createAcceptGate();
+  const tracker = createConnectionTracker({
+    closeAfterEachResponse: policy.closeAfterEachResponse,
+    // Stop accepting at the limit so the kernel gives the next connection to a sibling.
+    onCount: (open) => (open >= policy.connectionLimit ? gate.close() : gate.open()),
+  });
+  const handler = tracker.wrap(context.listener);
+  const servers = context.config.listeners.map(() => {
+    const server = createServer(handler);
+    if (policy.keepAliveMs !== undefined) server.keepAliveTimeout = policy.keepAliveMs;
+    // Before listening, so no connection can arrive uncounted.
+    tracker.watch(server);
+    return server;
+  });
+  await Promise.all(servers.map((server, i) => listenOnFd(server, context.config, i)));
+  for (const server of servers) {
+    gate.arm(server);
+    // Without a listener a failed accept (EMFILE under load) would crash the worker.
+    server.on('error', (error) => context.log.error('listening socket error', error));
+  }
+  return {
+    inFlight: tracker.inFlight,
+    openConnections: tracker.openConnections,
+    drain: () => tracker.drain(servers),
+    destroy: () => tracker.destroy(servers),
+  };
+}
+
+function listenOnFd(server: Server, config: WorkerBootConfig, index: number): Promise<void> {
+  const listener = config.listeners[index];
+  if (listener === undefined) throw new Error(`no listener at index ${index}`);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ fd: listener.fd, backlog: config.backlog }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

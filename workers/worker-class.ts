@@ -1,0 +1,41 @@
+/**
+ * The strategy every worker class (`-k async`, `-k sync`) implements. The entry point loads the
+ * app, then hands it to the class named in the boot config; the class decides how connections
+ * are accepted and kept, and gives back a handle the stop handlers drive.
+ *
+ * @example
+ * const serving = await asyncWorker.serve({ config, listener, log });
+ * process.once('SIGTERM', () => void serving.drain().then(() => process.exit(0)));
+ */
+import type { RequestListener } from 'node:http';
+import type { WorkerBootConfig, WorkerClassName } from '../protocol/worker-boot.ts';
+import type { WorkerLog } from './worker-log.ts';
+
+export interface ServeContext {
+  config: WorkerBootConfig;
+  /** The app, already guarded so a throwing handler answers 500 instead of crashing the worker. */
+  listener: RequestListener;
+  /** Where the worker reports errors it carries on after (an accept failing with EMFILE). */
+  log: WorkerLog;
+}
+
+/** A worker that is serving: what the stop handlers need from it. */
+export interface Serving {
+  /** Requests whose response has not finished yet. */
+  inFlight(): number;
+  /** Open client connections, idle or busy. */
+  openConnections(): number;
+  /**
+   * Graceful stop: stop accepting, close idle connections, let busy ones finish their current
+   * response (with `Connection: close`). Resolves when no connection is left.
+   */
+  drain(): Promise<void>;
+  /** Quick stop: stop accepting and destroy every connection. Resolves when they are closed. */
+  destroy(): Promise<void>;
+}
+
+export interface WorkerClass {
+  readonly name: WorkerClassName;
+  /** Listen on every inherited socket; resolves once all of them accept connections. */
+  serve(context: ServeContext): Promise<Serving>;
+}

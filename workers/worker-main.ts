@@ -1,0 +1,73 @@
+/**
+ * The entry point of a worker process, forked by the master (see actors/fork-worker.ts) with
+ * the bound listening sockets at fds 3, 4, ... and the boot config in CORRAL_WORKER_BOOT.
+ *
+ * In order: read the boot config; ignore the signals meant for the master; install the stop
+ * handlers; start the heartbeat; load the app (on failure: `boot-failed`, then exit 3 or 4);
+ * report `booted`; serve on every listener with the configured worker class; report `ready`.
+ */
+import { ExitCode } from '../protocol/exit-codes.ts';
+import { readWorkerBootConfig, type WorkerBootConfig } from '../protocol/worker-boot.ts';
+import { reportAbort } from './abort-report.ts';
+import { asyncWorker } from './async-worker.ts';
+import { guardListener } from './guard-listener.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { loadApp } from './load-app.ts';
+import { flushToMaster, postToMaster } from './master-channel.ts';
+import { syncWorker } from './sync-worker.ts';
+import type { WorkerClass } from './worker-class.ts';
+import { createWorkerLog, type WorkerLog } from './worker-log.ts';
+import { createStopControl, type StopControl } from './worker-stop.ts';
+
+const workerClasses: Record<WorkerBootConfig['workerClass'], WorkerClass> = {
+  async: asyncWorker,
+  sync: syncWorker,
+};
+
+// Sent to the whole process group by terminals and meant for the master: HUP reloads, TTIN/TTOU
+// scale (their default action would stop this process), WINCH and USR2 are the master's too.
+const masterSignals = ['SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGWINCH', 'SIGUSR2'] as const;
+
+const config = readWorkerBootConfig(process.env);
+const log = createWorkerLog(config.workerId);
+for (const signal of masterSignals) process.on(signal, () => {});
+const stop = createStopControl({
+  orphanGraceMs: config.orphanGraceMs,
+  exit: (code) => process.exit(code),
+});
+installStopHandlers(stop, log);
+startHeartbeat(config.heartbeatMs, () => postToMaster({ act: 'heartbeat' }));
+await boot(config, stop, log);
+
+async function boot(config: WorkerBootConfig, stop: StopControl, log: WorkerLog): Promise<void> {
+  const loaded = await loadApp(config.app, config.cwd);
+  if (!loaded.ok) {
+    // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
+    if (loaded.cause !== undefined) log.error(`cannot load '${config.app}'`, loaded.cause);
+    await flushToMaster({ act: 'boot-failed', exitCode: loaded.exitCode, reason: loaded.reason });
+    process.exit(loaded.exitCode);
+  }
+  postToMaster({ act: 'booted' });
+  const listener = guardListener(loaded.listener, (error, req) =>
+    log.error(`${req.method ?? '?'} ${req.url ?? '?'} failed`, error),
+  );
+  try {
+    const serving = await workerClasses[config.workerClass].serve({ config, listener, log });
+    if (stop.serving(serving)) postToMaster({ act: 'ready' });
+  } catch (error) {
+    log.error('cannot listen on the inherited sockets', error);
+    process.exit(ExitCode.Error);
+  }
+}
+
+function installStopHandlers(stop: StopControl, log: WorkerLog): void {
+  process.on('SIGTERM', stop.graceful);
+  process.on('SIGQUIT', stop.quick);
+  process.on('SIGINT', stop.quick);
+  process.on('SIGABRT', () => {
+    reportAbort(log);
+    process.exit(ExitCode.Error);
+  });
+  // The channel closes when the master exits or is killed: do not outlive it for long.
+  process.on('disconnect', stop.orphaned);
+}
