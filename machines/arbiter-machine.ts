@@ -15,7 +15,7 @@ import { ExitCode } from '../protocol/exit-codes.ts';
 import { haltReason } from './halt-reason.ts';
 import { countInPhase, planConvergence, type WorkerEntry } from './plan-convergence.ts';
 import { workerMachine, type StopMode, type WorkerReport } from './worker-machine.ts';
-import type { WorkerExit, WorkerTimings } from './worker-types.ts';
+import type { WorkerExit, WorkerTimeout, WorkerTimings } from './worker-types.ts';
 
 export interface ArbiterInput extends WorkerTimings {
   /** How many workers to run at first. */
@@ -42,13 +42,7 @@ export type ArbiterEmitted =
   | { type: 'workers.changed'; target: number; previous: number }
   | { type: 'worker.spawned'; workerId: number; pid: number }
   | { type: 'worker.ready'; workerId: number; pid: number | null }
-  | {
-      type: 'worker.timeout';
-      workerId: number;
-      pid: number | null;
-      phase: 'boot' | 'heartbeat';
-      silentMs: number;
-    }
+  | ({ type: 'worker.timeout' } & WorkerTimeout)
   | ({ type: 'worker.exited' } & WorkerExit);
 
 interface ArbiterContext {
@@ -137,16 +131,8 @@ export const arbiterMachine = setup({
       enqueue.assign({ workers: setPhase(context.workers, event.workerId, { phase: 'ready' }) });
       enqueue.emit({ type: 'worker.ready', workerId: event.workerId, pid: entry.pid });
     }),
-    reportTimeout: emit(({ event }) => {
-      const e = event as Extract<ArbiterEvent, { type: 'worker.timeout' }>;
-      return {
-        type: 'worker.timeout' as const,
-        workerId: e.workerId,
-        pid: e.pid,
-        phase: e.phase,
-        silentMs: e.silentMs,
-      };
-    }),
+    // Reports from worker machines are re-emitted as they are: observers see one stream.
+    reportTimeout: emit(({ event }) => event as Extract<ArbiterEvent, { type: 'worker.timeout' }>),
     forgetWorker: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'worker.exited') return;
       const { type: _type, ...exit } = event;

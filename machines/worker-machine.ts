@@ -11,7 +11,7 @@
  * Nothing here knows about HTTP: the invoked `workerProcess` actor decides what a worker runs.
  */
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
+import type { WorkerExit, WorkerExitCause, WorkerTimeout, WorkerTimings } from './worker-types.ts';
 import { exitCause } from './exit-cause.ts';
 
 export type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
@@ -48,13 +48,7 @@ export type WorkerReport =
   | { type: 'worker.spawned'; workerId: number; pid: number }
   | { type: 'worker.booted'; workerId: number }
   | { type: 'worker.ready'; workerId: number }
-  | {
-      type: 'worker.timeout';
-      workerId: number;
-      pid: number | null;
-      phase: 'boot' | 'heartbeat';
-      silentMs: number;
-    }
+  | ({ type: 'worker.timeout' } & WorkerTimeout)
   | ({ type: 'worker.exited' } & WorkerExit);
 
 interface WorkerContext extends WorkerMachineInput {

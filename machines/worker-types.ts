@@ -36,3 +36,11 @@ export interface WorkerExit {
   /** For `spawn-failed`: what the operating system said. */
   error?: string;
 }
+
+/** A worker silent past its timeout (or stuck booting) that corral has started to kill. */
+export interface WorkerTimeout {
+  workerId: number;
+  pid: number | null;
+  phase: 'boot' | 'heartbeat';
+  silentMs: number;
+}
