@@ -20,3 +20,4 @@ export type { WorkerExit, WorkerExitCause } from './machines/worker-types.ts';
 export type { Settings, LogLevel } from './settings/settings.ts';
 export { ExitCode } from './protocol/exit-codes.ts';
 export * from './errors.ts';
+export { settingsFromProgram, type SettingsInput } from './settings/program-settings.ts';

@@ -16,6 +16,7 @@ import { workerMachine, type StopMode } from '../machines/worker-machine.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
 import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
 import type { Settings } from '../settings/settings.ts';
+import { settingsFromProgram, type SettingsInput } from '../settings/program-settings.ts';
 import { parseAddress } from '../settings/parse-address.ts';
 import { bindListeners, type BoundListener } from './bind-listeners.ts';
 import { forkWorker } from './fork-worker.ts';
@@ -51,14 +52,18 @@ export interface Arbiter {
 const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
 
 /**
+ * Settings not given take their defaults (and WEB_CONCURRENCY / PORT), as on the command line.
+ *
+ * @throws {UsageError} when a setting has a bad value
  * @example
- * const arbiter = createArbiter({ ...settings, app: 'examples/hello.js', workers: 2 });
+ * const arbiter = createArbiter({ app: 'examples/hello.js', workers: 2, bind: ['127.0.0.1:0'] });
  * const urls = await arbiter.start();
  * await arbiter.ready;
  * arbiter.stop();
  * const { exitCode } = await arbiter.done;
  */
-export function createArbiter(settings: Settings, options: ArbiterOptions = {}): Arbiter {
+export function createArbiter(input: SettingsInput, options: ArbiterOptions = {}): Arbiter {
+  const settings = settingsFromProgram(input, process.env);
   const log = options.logger ?? silent;
   const children = new Set<ChildProcess>();
   let actor: ActorRefFrom<ArbiterMachine> | undefined;

@@ -10,7 +10,7 @@ import { settingRows } from './settings-table.ts';
 import type { AnySettingSpec, SettingName } from './setting-spec.ts';
 
 /** Where a setting's value came from, for `--print-config` and error messages. */
-export type SettingSource = 'default' | 'environment' | 'command-line';
+export type SettingSource = 'default' | 'environment' | 'command-line' | 'program';
 
 /** One raw value: as written, unchecked, with the words that name its origin in errors. */
 export interface LayerValue {
