@@ -5,7 +5,7 @@
  * ones already bound before the {@link BindError} is thrown.
  */
 import { lookup } from 'node:dns/promises';
-import { existsSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP, isIPv4 } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { BindError } from '../errors.ts';
@@ -17,7 +17,7 @@ import {
   type ServerHandle,
   type SockName,
 } from './listener-server-handle.ts';
-import { clearStaleUnixSocket } from './listener-unix-socket.ts';
+import { clearStaleUnixSocket, removeSocketFileIfSame } from './listener-unix-socket.ts';
 
 export interface BoundListener {
   /** The address as asked for (port 0 stays 0 here; `url` has the real one). */
@@ -28,6 +28,12 @@ export interface BoundListener {
   fd: number;
   /** Closes the socket, and removes a unix socket file this listener created. Idempotent. */
   close(): void;
+  /**
+   * Gives up this process's copy of the socket but leaves a unix socket file in place, for when
+   * another master (one started by USR2, or the one that started this one) still serves on it.
+   * After this, `close` does nothing. Idempotent.
+   */
+  release(): void;
 }
 
 /**
@@ -89,7 +95,8 @@ async function bindUnix(address: ParsedAddress & { kind: 'unix' }): Promise<Boun
     throw new BindError(label, problem, { cause: errnoError(handle, 'bind') });
   }
   const inode = statSync(address.path).ino;
-  return { listener: listenerFor(address, label, handle, () => removeIfSame(address.path, inode)) };
+  const cleanUp = () => removeSocketFileIfSame(address.path, inode);
+  return { listener: listenerFor(address, label, handle, cleanUp) };
 }
 
 function listenerFor(
@@ -109,8 +116,20 @@ function listenerFor(
       handle.close();
       cleanUp();
     },
+    release() {
+      if (!open) return;
+      open = false;
+      // libuv unlinks a bound pipe's path when it closes the handle (uv__pipe_close), so a unix
+      // socket stays open here and the kernel closes it when this process exits: process.exit
+      // runs no libuv cleanup, and the file the other master serves on stays.
+      if (address.kind === 'unix') keptUntilExit.add(handle);
+      else handle.close();
+    },
   };
 }
+
+/** Released unix socket handles: referenced so that nothing ever closes them before exit. */
+const keptUntilExit = new Set<ServerHandle>();
 
 /** An IP literal as is; a host name through the system resolver, in the address's family. */
 async function resolveHost(
@@ -122,15 +141,6 @@ async function resolveHost(
     return (await lookup(address.host, { family: address.family })).address;
   } catch (error) {
     throw new BindError(label, `cannot resolve host '${address.host}'`, { cause: error });
-  }
-}
-
-/** Only the file this listener created: one put there since by someone else stays. */
-function removeIfSame(path: string, inode: number): void {
-  try {
-    if (statSync(path).ino === inode) unlinkSync(path);
-  } catch {
-    // Already gone (libuv unlinks a bound pipe's path when it closes it): nothing to do.
   }
 }
 

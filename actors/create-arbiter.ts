@@ -1,6 +1,8 @@
 /**
  * The composition root: binds the sockets, writes the PID file, and runs the arbiter machine
  * with the real actors (OS signals, forked worker processes) provided in, logging what it emits.
+ * A new master started by USR2 adopts the old master's sockets instead, and is promoted when
+ * the old master exits (see the upgrade-*.ts actors and docs/lifecycle.md).
  * The CLI is a thin layer over this; an embedding program calls it the same way.
  */
 import { createActor, type ActorRefFrom } from 'xstate';
@@ -14,7 +16,6 @@ import {
 } from '../machines/arbiter-machine.ts';
 import { workerMachine, type StopMode } from '../machines/worker-machine.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
-import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
 import type { Settings } from '../settings/settings.ts';
 import { settingsFromProgram, type SettingsInput } from '../settings/program-settings.ts';
 import { parseAddress } from '../settings/parse-address.ts';
@@ -25,13 +26,29 @@ import { removePidfile, writePidfile } from './pidfile.ts';
 import { signalsLogic } from './signals-actor.ts';
 import { logSupervision, type LogSink } from './supervision-log.ts';
 import { workerProcessLogic } from './worker-process.ts';
-import { masterTimings } from './master-timings.ts';
+import { createGenerations } from './generations.ts';
+import { reloadSettingsLogic } from './reload-settings.ts';
+import { adoptListeners } from './listener-inherited.ts';
+import { bindChanged, takeHandoff, type Handoff } from './upgrade-handoff.ts';
+import { createUpgradeRole, type UpgradeRole } from './upgrade-role.ts';
+import type { ReexecCommand } from './upgrade-command.ts';
+import { spawnMasterLogic } from './upgrade-spawn-master.ts';
 
 export interface ArbiterOptions {
   /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */
   handleSignals?: boolean;
   /** Where lifecycle lines go; the CLI passes its tslog logger. Silent when absent. */
   logger?: LogSink;
+  /**
+   * Reads the settings again for a reload (HUP). The CLI re-parses its command line; by default
+   * the settings given to createArbiter are resolved again against the current environment.
+   */
+  reloadSettings?: () => Settings | Promise<Settings>;
+  /**
+   * The command line that starts this master again, for USR2 (upgrade). The CLI passes its own
+   * (see `reexecCommand`); without one, USR2 is refused.
+   */
+  reexec?: ReexecCommand;
 }
 
 export interface Arbiter {
@@ -62,8 +79,8 @@ const silent: LogSink = { debug() {}, info() {}, warn() {}, error() {}, fatal() 
  * arbiter.stop();
  * const { exitCode } = await arbiter.done;
  */
-export function createArbiter(input: SettingsInput, options: ArbiterOptions = {}): Arbiter {
-  const settings = settingsFromProgram(input, process.env);
+export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {}): Arbiter {
+  const settings = settingsFromProgram(input_, process.env);
   const log = options.logger ?? silent;
   const children = new Set<ChildProcess>();
   let actor: ActorRefFrom<ArbiterMachine> | undefined;
@@ -72,51 +89,78 @@ export function createArbiter(input: SettingsInput, options: ArbiterOptions = {}
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const done = new Promise<ArbiterOutput>((resolve) => (resolveDone = resolve));
   let stopRequested: StopMode | null = null;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
 
   async function start(): Promise<string[]> {
-    log.info(`Starting corral with pid: ${process.pid}`);
-    const listeners = await claimResources(settings);
-    for (const listener of listeners) log.info(`Listening at: ${listener.url} (${process.pid})`);
+    const { listeners, role } = await openResources(settings, log);
     log.info(`Using worker: ${settings.workerClass}`);
 
-    const timings = masterTimings(settings);
-    const bootBase = workerBootBase(
-      settings,
-      listeners,
-      timings.heartbeatMs,
-      timings.orphanGraceMs,
-    );
-    const spawn = (workerId: number) => {
+    const generations = createGenerations(listeners);
+    const input: ArbiterInput = { ...generations.add(1, settings), seed: randomSeed() };
+    const spawn = (workerId: number, generation: number) => {
       const child = forkWorker({
-        bootConfig: { ...bootBase, workerId },
+        bootConfig: generations.bootConfig(generation, workerId),
         listenerFds: listeners.map((listener) => listener.fd),
       });
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
     };
+    const reread = options.reloadSettings ?? (() => settingsFromProgram(input_, process.env));
     const machine = arbiterMachine.provide({
       actors: {
         worker: workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } }),
         signals: signalsLogic(options.handleSignals === false ? NEVER : osSignals$()),
+        reloadSettings: reloadSettingsLogic(async (generation) => {
+          const next = await reread();
+          if (next.bind.join() !== settings.bind.join()) {
+            log.warn('Reload: bind changed; the sockets stay as they are until an upgrade (USR2)');
+          }
+          return generations.add(generation, next);
+        }),
+        upgrade: spawnMasterLogic({
+          command: options.reexec,
+          listeners: () => listeners,
+          refusal: role.refusal,
+        }),
       },
     });
-    const input: ArbiterInput = { workers: settings.workers, ...timings.worker };
     actor = createActor(machine, { input, systemId: 'arbiter' });
     actor.on('*', (event) => logSupervision(log, event));
     actor.on('arbiter.ready', () => resolveReady());
+    actor.on('upgrade.started', (event) => role.setSuccessor(event.pid));
+    actor.on('upgrade.exited', () => role.setSuccessor(null));
     actor.subscribe({
-      complete: () => finish(actor?.getSnapshot().output, listeners),
+      complete: () => finish(actor?.getSnapshot().output, listeners, role),
       error: (error) =>
-        finish({ exitCode: ExitCode.Error, reason: `arbiter failed: ${String(error)}` }, listeners),
+        finish(
+          { exitCode: ExitCode.Error, reason: `arbiter failed: ${String(error)}` },
+          listeners,
+          role,
+        ),
     });
+    // Nothing else need keep the master's loop alive: bound sockets are not polled, and after
+    // WINCH it may have no children at all.
+    keepAlive = setInterval(() => undefined, 1 << 30);
+    role.watch();
     actor.start();
     if (stopRequested !== null) actor.send({ type: 'arbiter.stop', mode: stopRequested });
     return listeners.map((listener) => listener.url);
   }
 
-  function finish(output: ArbiterOutput | undefined, listeners: BoundListener[]): void {
-    for (const listener of listeners) listener.close();
+  function finish(
+    output: ArbiterOutput | undefined,
+    listeners: BoundListener[],
+    role: UpgradeRole,
+  ): void {
+    clearInterval(keepAlive);
+    // While another master serves on the sockets, a unix socket file must stay.
+    const shared = role.sharesSockets();
+    for (const listener of listeners) {
+      if (shared) listener.release();
+      else listener.close();
+    }
+    role.finish();
     if (settings.pid !== undefined) removePidfile(settings.pid, process.pid);
     resolveDone(
       output ?? { exitCode: ExitCode.Error, reason: 'the arbiter ended without an output' },
@@ -138,36 +182,45 @@ export function createArbiter(input: SettingsInput, options: ArbiterOptions = {}
   };
 }
 
-/** The PID file first (so a second master refuses before binding), then the sockets. */
-async function claimResources(settings: Settings): Promise<BoundListener[]> {
-  if (settings.pid !== undefined) writePidfile(settings.pid, process.pid);
+/** Claims the PID file and the sockets and logs them; after USR2, as the new master. */
+async function openResources(settings: Settings, log: LogSink) {
+  // A new master started by USR2 adopts the old master's sockets instead of binding.
+  const handoff = takeHandoff(process.env);
+  const role = createUpgradeRole({ handoff, pidfile: settings.pid, log });
+  const from =
+    handoff === null ? '' : ` (a new master, upgrading the master with pid ${handoff.from})`;
+  log.info(`Starting corral with pid: ${process.pid}${from}`);
+  const listeners = await claimResources(settings, role.startPidfile, handoff);
+  const inherited = handoff === null ? '' : `, inherited from pid ${handoff.from}`;
+  for (const listener of listeners) {
+    log.info(`Listening at: ${listener.url} (${process.pid})${inherited}`);
+  }
+  if (handoff !== null && bindChanged(handoff, settings.bind)) {
+    log.warn('Upgrade: bind changed; this master keeps the inherited sockets until a restart');
+  }
+  return { listeners, role };
+}
+
+/**
+ * The PID file first (so a second master refuses before binding), then the sockets: bound, or
+ * adopted from the old master after an upgrade (whose pid file is then `PIDFILE.2`).
+ */
+async function claimResources(
+  settings: Settings,
+  pidfile: string | undefined,
+  handoff: Handoff | null,
+): Promise<BoundListener[]> {
+  if (pidfile !== undefined) writePidfile(pidfile, process.pid);
   try {
+    if (handoff !== null) return adoptListeners(handoff.sockets);
     return await bindListeners(settings.bind.map((address) => parseAddress(address)));
   } catch (error) {
-    if (settings.pid !== undefined) removePidfile(settings.pid, process.pid);
+    if (pidfile !== undefined) removePidfile(pidfile, process.pid);
     throw error;
   }
 }
 
-function workerBootBase(
-  settings: Settings,
-  listeners: BoundListener[],
-  heartbeatMs: number,
-  orphanGraceMs: number,
-): Omit<WorkerBootConfig, 'workerId'> {
-  return {
-    app: settings.app,
-    cwd: process.cwd(),
-    workerClass: settings.workerClass,
-    listeners: listeners.map((listener, index) => ({
-      fd: FIRST_LISTENER_FD + index,
-      url: listener.url,
-    })),
-    backlog: settings.backlog,
-    keepAliveMs: settings.keepAlive * 1000,
-    workerConnections: settings.workerConnections,
-    heartbeatMs,
-    orphanGraceMs,
-    logLevel: settings.logLevel,
-  };
+/** Seeds the restart jitter; the machine itself stays deterministic. */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2_147_483_646) + 1;
 }

@@ -1,13 +1,18 @@
 /**
  * Forks one worker process: workers/worker-main.ts under Node with tsx's loader (workers and
  * `.ts` apps load without a build step, in one process with no wrapper), the bound listening
- * sockets inherited as fds 3, 4, ... and the IPC channel after them, and the boot config as JSON
- * in CORRAL_WORKER_BOOT.
+ * sockets inherited as fds 3, 4, ..., then the stall report pipe, then the IPC channel, and the
+ * boot config as JSON in CORRAL_WORKER_BOOT.
+ *
+ * The report pipe is the one pipe after stdin, stdout and stderr (see {@link reportPipeOf}): the
+ * worker's watchdog thread writes stall reports to it, because the IPC channel belongs to the
+ * worker's main thread, which is the one that is stuck when there is something to report.
  *
  * The sockets are bound but not listening in the master (see the listener actors): each worker
  * calls listen on its copy, so the kernel balances connections and the master never accepts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   FIRST_LISTENER_FD,
@@ -16,8 +21,11 @@ import {
 } from '../protocol/worker-boot.ts';
 
 export interface ForkWorkerOptions {
-  /** The worker's boot config; each `listeners[i].fd` is set to the fd it lands on (3 + i). */
-  bootConfig: WorkerBootConfig;
+  /**
+   * The worker's boot config; each `listeners[i].fd` is set to the fd it lands on (3 + i), and
+   * `reportFd` to the report pipe's (3 + the number of listeners), so neither need be given.
+   */
+  bootConfig: Omit<WorkerBootConfig, 'reportFd'> & { reportFd?: number };
   /** The master's fds of the bound sockets, in the order of `bootConfig.listeners`. */
   listenerFds: readonly number[];
   /** The worker's environment; defaults to the master's. CORRAL_WORKER_BOOT is added to it. */
@@ -49,16 +57,29 @@ export function forkWorker(options: ForkWorkerOptions): ChildProcess {
     ...listener,
     fd: FIRST_LISTENER_FD + i,
   }));
+  const reportFd = FIRST_LISTENER_FD + listeners.length;
   const std = options.stdio ?? 'inherit';
+  const config: WorkerBootConfig = { ...bootConfig, listeners, reportFd };
   return fork(workerMain, [], {
     cwd: bootConfig.cwd,
     // import.meta.resolve gives tsx's absolute URL, so the app's cwd need not contain tsx.
     execArgv: ['--import', import.meta.resolve('tsx'), ...(options.execArgv ?? [])],
-    // Entries 3, 4, ... of stdio become the child's fds 3, 4, ...; 'ipc' goes after them.
-    stdio: [std, std, std, ...listenerFds, 'ipc'],
-    env: {
-      ...(options.env ?? process.env),
-      [WORKER_BOOT_ENV]: JSON.stringify({ ...bootConfig, listeners }),
-    },
+    // Entries 3, 4, ... of stdio become the child's fds 3, 4, ...: the listeners, the report
+    // pipe, then 'ipc'.
+    stdio: [std, std, std, ...listenerFds, 'pipe', 'ipc'],
+    env: { ...(options.env ?? process.env), [WORKER_BOOT_ENV]: JSON.stringify(config) },
   });
+}
+
+/**
+ * The master's end of a forked worker's stall report pipe: the first pipe after stdin, stdout
+ * and stderr (the listener and IPC entries of `child.stdio` are null). Null for a child that
+ * has none, such as one a spec or an embedding program started another way.
+ *
+ * @example
+ * reportPipeOf(child)?.on('data', (chunk) => ...);
+ */
+export function reportPipeOf(child: ChildProcess): Readable | null {
+  const pipe = child.stdio.slice(FIRST_LISTENER_FD).find((entry) => entry !== null);
+  return (pipe as Readable | undefined) ?? null;
 }

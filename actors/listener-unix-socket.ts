@@ -3,6 +3,7 @@
  * crashed server leaves behind, and is removed; a socket someone answers on belongs to a live
  * server; anything else at the path is not ours to delete.
  */
+import { statSync, unlinkSync } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { BindError } from '../errors.ts';
@@ -29,6 +30,22 @@ export async function clearStaleUnixSocket(path: string, label: string): Promise
         throw new BindError(label, `cannot remove the stale socket ${path}`, { cause: error });
       }
     });
+  }
+}
+
+/**
+ * Removes the socket file at `path` only if it is still the file this process found or created
+ * there (same inode): one put there since by someone else stays. Never throws.
+ *
+ * @example
+ * const inode = statSync('/run/app.sock').ino;
+ * removeSocketFileIfSame('/run/app.sock', inode);
+ */
+export function removeSocketFileIfSame(path: string, inode: number): void {
+  try {
+    if (statSync(path).ino === inode) unlinkSync(path);
+  } catch {
+    // Already gone (libuv unlinks a bound pipe's path when it closes it): nothing to do.
   }
 }
 

@@ -2,6 +2,7 @@
  * Converts the settings' seconds into the milliseconds the machines and workers run on, and
  * derives the intervals no setting names directly.
  */
+import type { RestartPolicy } from '../machines/restart-policy.ts';
 import type { WorkerTimings } from '../machines/worker-types.ts';
 import type { Settings } from '../settings/settings.ts';
 
@@ -38,5 +39,19 @@ export function masterTimings(
     },
     heartbeatMs: timeoutMs === 0 ? 1000 : Math.max(50, Math.min(1000, Math.floor(timeoutMs / 4))),
     orphanGraceMs: Math.min(gracefulTimeoutMs, ORPHAN_GRACE_CAP_MS),
+  };
+}
+
+/**
+ * @example
+ * restartPolicy(settings); // { intensity: 5, periodMs: 10000, backoffMaxMs: 30000 }
+ */
+export function restartPolicy(
+  settings: Pick<Settings, 'restartIntensity' | 'restartPeriod' | 'restartBackoffMax'>,
+): RestartPolicy {
+  return {
+    intensity: settings.restartIntensity,
+    periodMs: Math.round(settings.restartPeriod * 1000),
+    backoffMaxMs: Math.round(settings.restartBackoffMax * 1000),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The master's PID file, as Gunicorn keeps it: refuse to start over a live master, replace a
  * stale or unreadable file, write atomically, and remove the file only while it is still ours
- * (after a re-exec the new master may already have replaced it).
+ * (after a re-exec the new master may already have replaced it). A new master started by USR2
+ * writes `PIDFILE.2` and takes over `PIDFILE` when it is promoted (Gunicorn's scheme since 19.6).
  *
  * Synchronous on purpose: the file is written once before binding and removed once on the way
  * out, where an exit handler cannot wait for a promise.
@@ -54,6 +55,32 @@ export function removePidfile(path: string, pid: number): boolean {
     if (codeOf(error) === 'ENOENT') return false;
     throw new PidfileError(`cannot remove the pid file ${path}`, { cause: error });
   }
+}
+
+/**
+ * Where a new master started by USR2 writes its pid until it is promoted: `PIDFILE.2`, as
+ * Gunicorn does, so `PIDFILE` keeps naming the old master while both run.
+ *
+ * @example
+ * upgradePidfilePath('/run/corral.pid'); // '/run/corral.pid.2'
+ */
+export function upgradePidfilePath(path: string): string {
+  return `${path}.2`;
+}
+
+/**
+ * A promoted master takes over `path`: writes its pid there (replacing the old master's file
+ * if that one is still there; its process is gone), then removes `PIDFILE.2` if it still holds
+ * `pid`. Written before the removal, so there is no moment with neither file naming the master.
+ *
+ * @example
+ * promotePidfile('/run/corral.pid', process.pid); // corral.pid holds the pid, corral.pid.2 is gone
+ *
+ * @throws {PidfileError} when `path` names another live process or cannot be written.
+ */
+export function promotePidfile(path: string, pid: number): void {
+  writePidfile(path, pid);
+  removePidfile(upgradePidfilePath(path), pid);
 }
 
 /**

@@ -3,8 +3,9 @@
  * "Booting worker with pid", "WORKER TIMEOUT", "Shutting down: Master"), but saying who killed a
  * worker and why. The machines never log; this observer is the only place that does.
  */
-import type { ArbiterEmitted } from '../machines/arbiter-machine.ts';
+import type { ArbiterEmitted, RetiredFor } from '../machines/arbiter-machine.ts';
 import type { WorkerExit } from '../machines/worker-types.ts';
+import { describeStall } from './stall-log.ts';
 
 /** The part of a logger this module needs; tslog's Logger fits it. */
 export interface LogSink {
@@ -57,7 +58,53 @@ export function describe(event: ArbiterEmitted): Line[] {
       return [['fatal', timeoutMessage(event)]];
     case 'worker.exited':
       return [exitLine(event)];
+    case 'worker.stall':
+      return [['error', describeStall(event)]];
+    case 'worker.recycling':
+      return [
+        [
+          'info',
+          `Recycling worker ${event.workerId} (pid:${event.pid}): ${event.detail}; a replacement starts first`,
+        ],
+      ];
+    case 'arbiter.paused':
+      return [['info', 'All workers stopped (WINCH); the master keeps running until HUP or TERM']];
+    case 'restart.delayed':
+      return [
+        [
+          'warn',
+          `Workers keep crashing (${event.recent} restarts within the restart period): next restart in ${(event.delayMs / 1000).toFixed(1)} s`,
+        ],
+      ];
+    case 'reload.started':
+      return [['info', `Reloading: starting generation ${event.generation}`]];
+    case 'reload.done':
+      return [
+        [
+          'info',
+          `Reload done: generation ${event.generation} serving with ${event.workers} workers`,
+        ],
+      ];
+    case 'reload.failed':
+      return [
+        [
+          'error',
+          `Reload abandoned (generation ${event.generation}); the running workers keep serving: ${event.reason}`,
+        ],
+      ];
+    case 'upgrade.started':
+      return [['info', `Upgrade: started a new master with pid: ${event.pid}`]];
+    case 'upgrade.refused':
+      return [['warn', `Upgrade refused: ${event.reason}`]];
+    case 'upgrade.exited':
+      return [['warn', upgradeExitLine(event)]];
   }
+}
+
+function upgradeExitLine(event: Extract<ArbiterEmitted, { type: 'upgrade.exited' }>): string {
+  if (event.error !== undefined) return `Upgrade failed: ${event.error}`;
+  const how = event.signal === null ? `code ${event.code}` : `signal ${event.signal}`;
+  return `The new master (pid:${event.pid}) exited (${how}); this master keeps serving`;
 }
 
 function timeoutMessage(event: Extract<ArbiterEmitted, { type: 'worker.timeout' }>): string {
@@ -68,12 +115,18 @@ function timeoutMessage(event: Extract<ArbiterEmitted, { type: 'worker.timeout' 
     : `WORKER TIMEOUT (pid:${event.pid}): ${who} sent no heartbeat for ${seconds} s; corral is killing it (SIGABRT, then SIGKILL)`;
 }
 
-function exitLine(exit: WorkerExit): Line {
+function stoppedBecause(retiredFor: RetiredFor | undefined): string {
+  if (retiredFor === 'recycle') return 'after being recycled (its replacement is ready)';
+  if (retiredFor === 'reload') return 'after a reload replaced its generation';
+  return 'after being asked to stop';
+}
+
+function exitLine(exit: WorkerExit & { retiredFor?: RetiredFor }): Line {
   const who = `Worker ${exit.workerId} (pid:${exit.pid})`;
   const how = exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
   switch (exit.cause) {
     case 'stopped':
-      return ['info', `${who} exited (${how}) after being asked to stop`];
+      return ['info', `${who} exited (${how}) ${stoppedBecause(exit.retiredFor)}`];
     case 'timeout':
       return ['error', `${who} was killed by corral after a heartbeat timeout (${how})`];
     case 'boot-timeout':

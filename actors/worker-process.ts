@@ -1,9 +1,12 @@
 /**
  * The worker machine's `workerProcess` actor: forks one worker process and turns everything it
- * does into events (spawned, IPC messages, exit), and the machine's commands into signals.
- * The ChildProcess lives only in this closure, so machine snapshots stay plain data.
+ * does into events (spawned, IPC messages, stall reports, exit), and the machine's commands
+ * into signals. The ChildProcess lives only in this closure, so machine snapshots stay plain
+ * data.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fromCallback } from 'xstate';
 import type {
   WorkerProcessCommand,
@@ -11,9 +14,11 @@ import type {
   WorkerProcessInput,
 } from '../machines/worker-machine.ts';
 import { isWorkerMessage, type WorkerMessage } from '../protocol/ipc-messages.ts';
+import { isStallReport, type StallReport } from '../protocol/stall-report.ts';
+import { reportPipeOf } from './fork-worker.ts';
 
 /** Starts the process for one worker id; the composition root decides what that means. */
-export type SpawnWorker = (workerId: number) => ChildProcess;
+export type SpawnWorker = (workerId: number, generation: number) => ChildProcess;
 
 /**
  * @example
@@ -24,7 +29,7 @@ export function workerProcessLogic(spawn: SpawnWorker) {
     const send = (event: WorkerProcessEvent) => sendBack(event);
     let child: ChildProcess;
     try {
-      child = spawn(input.workerId);
+      child = spawn(input.workerId, input.generation);
     } catch (error) {
       send({ type: 'process.exited', code: null, signal: null, error: String(error) });
       return undefined;
@@ -33,6 +38,9 @@ export function workerProcessLogic(spawn: SpawnWorker) {
     child.on('message', (message: unknown) => {
       if (isWorkerMessage(message)) send(toEvent(message));
     });
+    const reports = reportPipeOf(child);
+    if (reports !== null)
+      readStallReports(reports, (report) => send({ type: 'ipc.stall', report }));
     child.once('error', (error) => {
       // 'error' without a pid means the fork itself failed; later errors (a failed kill or
       // send) are followed by 'exit' when they matter.
@@ -49,10 +57,29 @@ export function workerProcessLogic(spawn: SpawnWorker) {
     receive((command) => {
       if (!exited) child.kill(command.signal);
     });
-    // The actor stops with its machine; a process still running then must not outlive it.
+    // The actor stops with its machine; a process still running then must not outlive it, and
+    // a pipe an orphaned grandchild still holds must not keep the master alive.
     return () => {
       if (!exited) child.kill('SIGKILL');
+      reports?.destroy();
     };
+  });
+}
+
+/**
+ * Calls `onReport` for each stall report on the pipe: one JSON object per line. Lines that are
+ * not reports are skipped; the pipe carries nothing else, so one would only be a torn write.
+ */
+function readStallReports(pipe: Readable, onReport: (report: StallReport) => void): void {
+  // A read error (the worker died mid-write) ends the stream; it is no reason to crash.
+  pipe.on('error', () => {});
+  createInterface({ input: pipe, crlfDelay: Infinity }).on('line', (line) => {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isStallReport(value)) onReport(value);
+    } catch {
+      // not JSON: skipped, as above
+    }
   });
 }
 
@@ -68,5 +95,7 @@ function toEvent(message: WorkerMessage): WorkerProcessEvent {
       return { type: 'ipc.boot-failed', exitCode: message.exitCode, reason: message.reason };
     case 'stopping':
       return { type: 'ipc.stopping' };
+    case 'recycle':
+      return { type: 'ipc.recycle', reason: message.reason, detail: message.detail };
   }
 }

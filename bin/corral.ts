@@ -4,10 +4,14 @@
  */
 import { CorralError } from '../errors.ts';
 import { createArbiter } from '../actors/create-arbiter.ts';
+import { reexecCommand } from '../actors/upgrade-command.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { parseCommandLine, usageHint, usageLine } from '../settings/parse-command-line.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
 import { installLastResort } from './last-resort.ts';
+
+/** How this master was started, before anything could change it: USR2 re-executes it. */
+const reexec = reexecCommand(process.argv.slice(2));
 
 async function main(argv: string[]): Promise<number> {
   let command;
@@ -23,7 +27,13 @@ async function main(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   }
   const logger = createLogger({ level: command.settings.logLevel });
-  const arbiter = createArbiter(command.settings, { logger });
+  // HUP reads the same command line again against the environment as it is then.
+  const reloadSettings = () => {
+    const again = parseCommandLine(argv, process.env);
+    if (again.kind !== 'run') throw new Error('the command line no longer starts a server');
+    return again.settings;
+  };
+  const arbiter = createArbiter(command.settings, { logger, reloadSettings, reexec });
   installLastResort(arbiter, logger);
   try {
     await arbiter.start();

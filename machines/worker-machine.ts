@@ -13,11 +13,15 @@
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { WorkerExit, WorkerExitCause, WorkerTimeout, WorkerTimings } from './worker-types.ts';
 import { exitCause } from './exit-cause.ts';
+import type { RecycleReason } from '../protocol/ipc-messages.ts';
+import type { StallReport } from '../protocol/stall-report.ts';
 
 export type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
 
 export interface WorkerMachineInput extends WorkerTimings {
   workerId: number;
+  /** The settings generation to start it with (a reload starts a new one). */
+  generation: number;
 }
 
 /** What the process actor sends back to the worker machine. */
@@ -28,7 +32,9 @@ export type WorkerProcessEvent =
   | { type: 'ipc.ready' }
   | { type: 'ipc.heartbeat' }
   | { type: 'ipc.boot-failed'; exitCode: 3 | 4; reason: string }
-  | { type: 'ipc.stopping' };
+  | { type: 'ipc.stopping' }
+  | { type: 'ipc.recycle'; reason: RecycleReason; detail: string }
+  | { type: 'ipc.stall'; report: StallReport };
 
 export type StopMode = 'graceful' | 'quick';
 
@@ -38,9 +44,10 @@ export type WorkerMachineEvent = WorkerProcessEvent | { type: 'worker.stop'; mod
 export type WorkerProcessCommand = { type: 'process.signal'; signal: WorkerSignal };
 export type WorkerSignal = 'SIGTERM' | 'SIGQUIT' | 'SIGABRT' | 'SIGKILL';
 
-/** Input of the process actor: only the id; the composition root knows what to run. */
+/** Input of the process actor: the id and generation; the composition root knows what to run. */
 export interface WorkerProcessInput {
   workerId: number;
+  generation: number;
 }
 
 /** Events the worker machine sends to its parent arbiter. */
@@ -49,6 +56,8 @@ export type WorkerReport =
   | { type: 'worker.booted'; workerId: number }
   | { type: 'worker.ready'; workerId: number }
   | ({ type: 'worker.timeout' } & WorkerTimeout)
+  | { type: 'worker.recycle'; workerId: number; reason: RecycleReason; detail: string }
+  | { type: 'worker.stall'; workerId: number; pid: number | null; report: StallReport }
   | ({ type: 'worker.exited' } & WorkerExit);
 
 interface WorkerContext extends WorkerMachineInput {
@@ -100,6 +109,14 @@ export const workerMachine = setup({
         silentMs: params.phase === 'boot' ? context.bootTimeoutMs : context.timeoutMs,
       }),
     ),
+    relayRecycle: sendParent(({ context, event }): WorkerReport => {
+      const { reason, detail } = event as Extract<WorkerMachineEvent, { type: 'ipc.recycle' }>;
+      return { type: 'worker.recycle', workerId: context.workerId, reason, detail };
+    }),
+    relayStall: sendParent(({ context, event }): WorkerReport => {
+      const { report } = event as Extract<WorkerMachineEvent, { type: 'ipc.stall' }>;
+      return { type: 'worker.stall', workerId: context.workerId, pid: context.pid, report };
+    }),
     reportExited: sendParent(({ context }): WorkerReport => ({
       type: 'worker.exited',
       ...(context.exit as WorkerExit),
@@ -131,7 +148,7 @@ export const workerMachine = setup({
   invoke: {
     id: 'process',
     src: 'workerProcess',
-    input: ({ context }) => ({ workerId: context.workerId }),
+    input: ({ context }) => ({ workerId: context.workerId, generation: context.generation }),
   },
   initial: 'spawning',
   on: {
@@ -147,6 +164,8 @@ export const workerMachine = setup({
         }),
       }),
     },
+    // A stall report can come at any time before the exit, including while aborting.
+    'ipc.stall': { actions: 'relayStall' },
     'ipc.boot-failed': {
       actions: assign({
         bootFailure: ({ event }) => ({ exitCode: event.exitCode, reason: event.reason }),
@@ -194,6 +213,7 @@ export const workerMachine = setup({
           target: 'draining',
           actions: assign({ stopMode: ({ event }) => event.mode }),
         },
+        'ipc.recycle': { actions: 'relayRecycle' },
       },
       states: {
         routing: {

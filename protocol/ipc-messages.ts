@@ -23,7 +23,14 @@ export type WorkerMessage =
    */
   | { act: 'boot-failed'; exitCode: 3 | 4; reason: string }
   /** The worker began a graceful stop: it no longer accepts and is finishing in-flight requests. */
-  | { act: 'stopping'; inFlight: number };
+  | { act: 'stopping'; inFlight: number }
+  /**
+   * The worker asks to be replaced (it served max-requests, or its memory stayed above the
+   * ceiling). It keeps serving until the master, once a replacement is ready, sends SIGTERM.
+   */
+  | { act: 'recycle'; reason: RecycleReason; detail: string };
+
+export type RecycleReason = 'max-requests' | 'memory';
 
 /** Master to worker. Nothing is needed yet; the union is here so both sides grow it together. */
 export type MasterMessage = { act: 'noop' };
@@ -36,6 +43,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
     act === 'ready' ||
     act === 'heartbeat' ||
     act === 'boot-failed' ||
-    act === 'stopping'
+    act === 'stopping' ||
+    act === 'recycle'
   );
 }

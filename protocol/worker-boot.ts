@@ -42,6 +42,20 @@ export interface WorkerBootConfig {
   orphanGraceMs: number;
   /** tslog level name for the worker's own log lines. */
   logLevel: string;
+  /** The master's heartbeat timeout in ms (0: off); the stall watchdog reports before it fires. */
+  timeoutMs: number;
+  /** The master's boot timeout in ms (0: off); a boot stuck this long is reported too. */
+  bootTimeoutMs: number;
+  /** Ask to be recycled after this many requests plus a random 0..maxRequestsJitter (0: never). */
+  maxRequests: number;
+  maxRequestsJitter: number;
+  /** Ask to be recycled when RSS stays above this many MiB (0: no ceiling). */
+  maxWorkerMemoryMb: number;
+  /**
+   * A pipe to the master for stall reports ({@link StallReport} as JSON lines), written by the
+   * watchdog thread, which cannot use the IPC channel. It is the fd after the listeners.
+   */
+  reportFd: number;
 }
 
 export function readWorkerBootConfig(env: NodeJS.ProcessEnv): WorkerBootConfig {

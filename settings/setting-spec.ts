@@ -13,6 +13,7 @@ export const settingSections = [
   'Application',
   'Server socket',
   'Worker processes',
+  'Restart policy',
   'Logging',
   'Server mechanics',
 ] as const;

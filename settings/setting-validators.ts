@@ -29,6 +29,21 @@ export const positiveInteger: Validator<number> = (input) => {
 };
 
 /**
+ * A whole number of 0 or more, where 0 usually means "off": max-requests, its jitter, a memory
+ * ceiling in MiB, a restart budget.
+ *
+ * @example
+ * nonNegativeInteger('0'); // { ok: true, value: 0 }
+ */
+export const nonNegativeInteger: Validator<number> = (input) => {
+  const value = typeof input === 'string' && /^[0-9]+$/.test(input) ? Number(input) : input;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return { ok: true, value };
+  }
+  return expected('a whole number, 0 or more', input);
+};
+
+/**
  * A duration in seconds: 0 or more, fractions allowed.
  *
  * @example

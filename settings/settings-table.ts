@@ -16,6 +16,7 @@ import {
   appModule,
   bindAddresses,
   filePath,
+  nonNegativeInteger,
   oneOf,
   positiveInteger,
   seconds,
@@ -147,6 +148,79 @@ export const settingsTable = [
     summary: 'how long an idle keep-alive connection waits for its next request',
     description:
       "Seconds an idle keep-alive connection stays open waiting for its next request (async class). `0` turns keep-alive off, so every response closes its connection; the sync class never keeps connections alive. A few seconds suits clients that connect directly. Behind a load balancer, set it above the balancer's idle timeout, so that corral is never the side that closes a connection the balancer is about to reuse.",
+  }),
+  defineSetting({
+    name: 'maxRequests',
+    section: 'Worker processes',
+    cli: { long: '--max-requests' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 0,
+    validate: nonNegativeInteger,
+    summary: 'replace a worker after it has served this many requests (plus jitter); 0 never',
+    description:
+      'The number of requests a worker serves before it asks to be replaced: a simple way to limit the damage of a slow memory leak. A request counts when it starts, as in Gunicorn, and each worker adds its own jitter (`--max-requests-jitter`) to the limit. **Capacity never dips, unlike in Gunicorn**, where the worker exits at once and its replacement is forked afterwards: corral starts the replacement first, and the old worker, which keeps serving meanwhile, is sent SIGTERM only once the replacement is ready; it then stops accepting and finishes its in-flight requests within `--graceful-timeout`. `0`, the default, never replaces a worker for this.',
+  }),
+  defineSetting({
+    name: 'maxRequestsJitter',
+    section: 'Worker processes',
+    cli: { long: '--max-requests-jitter' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 0,
+    validate: nonNegativeInteger,
+    summary: 'each worker adds a random 0..INT to --max-requests, so workers recycle apart',
+    description:
+      'The most requests each worker adds to `--max-requests`: every worker draws its own random number from 0 to this value, once, when it starts, so that workers started together do not all reach the limit, and get replaced, at the same moment. It has no effect when `--max-requests` is 0.',
+  }),
+  defineSetting({
+    name: 'maxWorkerMemory',
+    section: 'Worker processes',
+    cli: { long: '--max-worker-memory' },
+    type: 'integer',
+    metavar: 'MB',
+    default: 0,
+    validate: nonNegativeInteger,
+    summary: 'replace a worker whose memory (RSS) stays above this many MiB; 0 no ceiling',
+    description:
+      "A ceiling on each worker's memory, in MiB (1 MiB = 1,048,576 bytes) of resident set size (RSS), the memory the process holds in RAM. The worker checks its RSS with every heartbeat (at least once a second); when it has been above the ceiling for 3 checks in a row, so that one brief peak is forgiven, it asks to be replaced the same way as for `--max-requests`: a replacement starts first, and the old worker stops gracefully once the replacement is ready. Gunicorn has no such setting. `0`, the default, sets no ceiling.",
+  }),
+  defineSetting({
+    name: 'restartIntensity',
+    section: 'Restart policy',
+    cli: { long: '--restart-intensity' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 5,
+    validate: nonNegativeInteger,
+    summary: 'crashed workers replaced at once within --restart-period before restarts back off',
+    description:
+      "How many crashed workers the master replaces at once within `--restart-period` seconds (OTP's restart intensity). A worker crashes when it exits without being asked to: a non-zero exit, a signal corral did not send. A one-off crash is replaced at once. Beyond this many within the period, each further restart waits first: 1 s, then twice as long each time (2 s, 4 s, ...) up to `--restart-backoff-max`, with random jitter so that many servers do not retry in step. When workers still crash after a wait of `--restart-backoff-max`, the master gives up and exits with code 1, naming the crash loop, so that the supervisor above it (systemd, Kubernetes) sees the failure instead of a server that restarts forever. Workers that corral itself stops or kills (a timeout, a scale-down, max-requests) do not count.",
+  }),
+  defineSetting({
+    name: 'restartPeriod',
+    section: 'Restart policy',
+    cli: { long: '--restart-period' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 10,
+    validate: seconds,
+    summary: 'the window, in seconds, over which --restart-intensity counts crashes',
+    description:
+      "The window over which `--restart-intensity` counts restarts of crashed workers (OTP's restart period): at most `--restart-intensity` restarts within any `--restart-period` seconds happen at once; the ones beyond that back off.",
+  }),
+  defineSetting({
+    name: 'restartBackoffMax',
+    section: 'Restart policy',
+    cli: { long: '--restart-backoff-max' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 30,
+    validate: seconds,
+    summary:
+      'the longest wait before restarting a crashing worker; crashes after it stop the master',
+    description:
+      'The longest a restart waits once crashes exceed `--restart-intensity` within `--restart-period`. Waits start at 1 s and double with each further crash (with random jitter), up to this many seconds. When workers keep crashing after a wait this long, the master exits with code 1 and a message naming the crash loop.',
   }),
   defineSetting({
     name: 'logLevel',

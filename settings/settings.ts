@@ -26,6 +26,18 @@ export interface Settings {
   bootTimeout: number;
   /** Seconds an idle keep-alive connection stays open (async class). */
   keepAlive: number;
+  /** Requests a worker serves before it asks to be replaced (plus its jitter); 0 never. */
+  maxRequests: number;
+  /** Each worker adds a random 0..maxRequestsJitter to maxRequests, so they recycle apart. */
+  maxRequestsJitter: number;
+  /** MiB of RSS a worker may stay above before it asks to be replaced; 0 no ceiling. */
+  maxWorkerMemory: number;
+  /** Crashed-worker restarts allowed within restartPeriod before restarts back off. */
+  restartIntensity: number;
+  /** Seconds over which restartIntensity is counted. */
+  restartPeriod: number;
+  /** Seconds: the longest backoff wait; crashes after a wait this long stop the master. */
+  restartBackoffMax: number;
   workerConnections: number;
   backlog: number;
   logLevel: LogLevel;

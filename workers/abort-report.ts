@@ -1,9 +1,10 @@
 /**
  * What a worker says when the master aborts it (SIGABRT: no heartbeat within `timeout`).
  *
- * This is the seam for the stuck-stack report: a later change writes where the main loop was
- * stuck here. Note that this JS handler only runs once the loop is free again; a loop that is
- * still blocked cannot run it, so the master follows SIGABRT with SIGKILL.
+ * Where the main loop was stuck is not reported here: this JS handler only runs once the loop
+ * is free again, and a loop that is still blocked cannot run it (so the master follows SIGABRT
+ * with SIGKILL). The stall watchdog thread (stall-watchdog.ts) reports the stuck stack and the
+ * requests in flight before the timeout fires.
  */
 import type { WorkerLog } from './worker-log.ts';
 

@@ -12,14 +12,19 @@
  * await tracker.drain([server]);
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */
   closeAfterEachResponse: boolean;
   /** Called with the number of open connections each time it changes. */
   onCount?: (open: number) => void;
+  /** How long an idle keep-alive connection may still bring a request once a drain began. */
+  idleGraceMs?: number;
 }
+
+/** Long enough for a client that is already sending its next request; short for an idle one. */
+export const DEFAULT_IDLE_GRACE_MS = 1_000;
 
 export interface ConnectionTracker {
   /** Wraps the app so its responses are counted and carry the right `Connection` header. */
@@ -74,14 +79,15 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
 }
 
 function onConnection(state: TrackerState, socket: Socket): void {
-  // A connection accepted in the same turn as the stop is not one we will serve.
-  if (state.draining) return void socket.destroy();
   state.sockets.add(socket);
   state.options.onCount?.(state.sockets.size);
   socket.once('close', () => {
     state.sockets.delete(socket);
     state.options.onCount?.(state.sockets.size);
   });
+  // Accepted in the same turn as the stop: serve its request (with Connection: close) rather
+  // than reset a client that did nothing wrong.
+  if (state.draining) closeWhenIdle(state, socket);
 }
 
 function onRequest(state: TrackerState, req: IncomingMessage, res: ServerResponse): void {
@@ -97,7 +103,7 @@ function onRequest(state: TrackerState, req: IncomingMessage, res: ServerRespons
 function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {
   state.draining = true;
   const closed = closeServers(state, servers);
-  for (const socket of state.sockets) if (!isBusy(state, socket)) socket.destroy();
+  for (const socket of state.sockets) if (!isBusy(state, socket)) closeWhenIdle(state, socket);
   // Busy connections close after their current response; tell the client so when we still can.
   for (const res of state.responses.keys()) {
     if (!res.headersSent) res.setHeader('Connection', 'close');
@@ -112,16 +118,36 @@ function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<vo
   return closed;
 }
 
+/**
+ * Closes an idle keep-alive connection after a short grace, not at once: under load its client
+ * is likely sending the next request right now, and closing would reset it (the race that makes
+ * reloads drop requests). A request that arrives in time is answered with `Connection: close`.
+ */
+function closeWhenIdle(state: TrackerState, socket: Socket): void {
+  const timer = setTimeout(() => {
+    if (!isBusy(state, socket)) socket.destroy();
+  }, state.options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 function isBusy(state: TrackerState, socket: Socket): boolean {
   for (const busy of state.responses.values()) if (busy === socket) return true;
   return false;
 }
 
-/** Resolves when every server has stopped listening and all of its connections are gone. */
+/**
+ * Resolves when every server has stopped listening and all of its connections are gone. It uses
+ * net.Server's close: http.Server's own close also destroys every idle keep-alive connection at
+ * once (Node 19+), which resets requests already on their way.
+ */
 function closeServers(state: TrackerState, servers: readonly Server[]): Promise<void> {
   for (const server of servers) {
     if (!state.closing.has(server)) {
-      state.closing.set(server, new Promise((resolve) => server.close(() => resolve())));
+      const closed = new Promise<void>((resolve) =>
+        NetServer.prototype.close.call(server, () => resolve()),
+      );
+      state.closing.set(server, closed);
     }
   }
   return Promise.all(servers.map((server) => state.closing.get(server))).then(() => undefined);

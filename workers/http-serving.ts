@@ -61,7 +61,9 @@ function listenOnFd(server: Server, config: WorkerBootConfig, index: number): Pr
   if (listener === undefined) throw new Error(`no listener at index ${index}`);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ fd: listener.fd, backlog: config.backlog }, () => {
+    // Node 20 ignores `backlog` inside the options object when listening on an fd; as the
+    // second argument it reaches listen(2).
+    server.listen({ fd: listener.fd }, config.backlog, () => {
       server.off('error', reject);
       resolve();
     });

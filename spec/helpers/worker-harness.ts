@@ -1,7 +1,7 @@
 /**
  * Starts a real worker process for a spec with `forkWorker`, on a socket from `bindSocket`, and
- * records what it says: IPC messages, stdout, stderr and its exit. The worker is SIGKILLed in
- * teardown if it is still running.
+ * records what it says: IPC messages, stall reports, stdout, stderr and its exit. The worker is
+ * SIGKILLed in teardown if it is still running.
  *
  * @example
  * const worker = startWorker(t, bindSocket(t), { app: 'pid-app.mjs' });
@@ -9,12 +9,14 @@
  */
 import type { ExecutionContext } from 'ava';
 import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { forkWorker } from '../../actors/fork-worker.ts';
+import { forkWorker, reportPipeOf, type ForkWorkerOptions } from '../../actors/fork-worker.ts';
 import { isWorkerMessage, type WorkerMessage } from '../../protocol/ipc-messages.ts';
+import { isStallReport, type StallReport } from '../../protocol/stall-report.ts';
 import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../../protocol/worker-boot.ts';
 import type { BoundSocket } from './bound-socket.ts';
-import { within } from './wait.ts';
+import { waitUntil, within } from './wait.ts';
 
 /** The directory of the app fixtures; `app` paths in boot configs are resolved against it. */
 export const appFixtures = fileURLToPath(new URL('../fixtures/apps/', import.meta.url));
@@ -27,12 +29,16 @@ export interface WorkerExit {
 export interface WorkerHandle {
   pid: number;
   messages: WorkerMessage[];
+  /** Stall reports read from the report pipe so far. */
+  reports: StallReport[];
   stdout(): string;
   stderr(): string;
   /** The first message with this act, already received or still to come. */
   waitForMessage<TAct extends WorkerMessage['act']>(
     act: TAct,
   ): Promise<Extract<WorkerMessage, { act: TAct }>>;
+  /** The first stall report that `matches` (any, by default), already received or to come. */
+  waitForReport(matches?: (report: StallReport) => boolean): Promise<StallReport>;
   /** Resolves once stdout contains the text. */
   waitForStdout(text: string): Promise<void>;
   /** Resolves with the worker's exit code and signal once it exits. */
@@ -69,6 +75,10 @@ export function startWorker(
     ...output,
     waitForMessage: (act) =>
       within(untilMessage(child, output.messages, act), `'${act}' from the worker`),
+    waitForReport: async (matches = () => true) => {
+      await waitUntil(() => output.reports.some(matches), 'a stall report from the worker');
+      return output.reports.filter(matches)[0] as StallReport;
+    },
     waitForStdout: (text) => within(untilText(child, output.stdout, text), `'${text}' on stdout`),
     waitForExit: () => within(exited, 'the worker to exit'),
     kill: (signal) => child.kill(signal),
@@ -76,10 +86,11 @@ export function startWorker(
   };
 }
 
+/** Production's defaults where they matter (the watchdog runs, recycling is off). */
 function bootConfigFor(
   socket: BoundSocket,
   overrides: Partial<WorkerBootConfig>,
-): WorkerBootConfig {
+): ForkWorkerOptions['bootConfig'] {
   return {
     workerId: 1,
     app: 'pid-app.mjs',
@@ -92,12 +103,20 @@ function bootConfigFor(
     heartbeatMs: 100,
     orphanGraceMs: 5000,
     logLevel: 'info',
+    timeoutMs: 30_000,
+    bootTimeoutMs: 30_000,
+    maxRequests: 0,
+    maxRequestsJitter: 0,
+    maxWorkerMemoryMb: 0,
     ...overrides,
   };
 }
 
-function record(child: ChildProcess): Pick<WorkerHandle, 'messages' | 'stdout' | 'stderr'> {
+type Recorded = Pick<WorkerHandle, 'messages' | 'reports' | 'stdout' | 'stderr'>;
+
+function record(child: ChildProcess): Recorded {
   const messages: WorkerMessage[] = [];
+  const reports: StallReport[] = [];
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -105,7 +124,15 @@ function record(child: ChildProcess): Pick<WorkerHandle, 'messages' | 'stdout' |
   child.on('message', (message) => {
     if (isWorkerMessage(message)) messages.push(message);
   });
-  return { messages, stdout: () => stdout, stderr: () => stderr };
+  const pipe = reportPipeOf(child);
+  if (pipe !== null) {
+    createInterface({ input: pipe }).on('line', (line) => {
+      const report: unknown = JSON.parse(line);
+      if (!isStallReport(report)) throw new Error(`not a stall report: ${line}`);
+      reports.push(report);
+    });
+  }
+  return { messages, reports, stdout: () => stdout, stderr: () => stderr };
 }
 
 function untilMessage<TAct extends WorkerMessage['act']>(

@@ -73,3 +73,15 @@ test.serial('WEB_CONCURRENCY sets the default worker count', async (t) => {
   corral.signal('SIGTERM');
   t.is((await corral.exited).code, 0);
 });
+
+test.serial('--backlog reaches listen(2)', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const corral = startCorral(t, [app('pid-app.mjs'), '-b', '127.0.0.1:0', '--backlog', '100']);
+  const port = await corral.port();
+  await corral.waitFor(/Ready: 1 worker serving/);
+  // For a listening socket, ss shows the backlog in the Send-Q column.
+  const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+  t.is(line.split(/\s+/)[2], '100');
+  corral.signal('SIGTERM');
+  t.is((await corral.exited).code, 0);
+});

@@ -29,14 +29,20 @@ test.serial(
     }
     // The kernel merges a signal that is already pending, so fewer than 50 may arrive. WINCH has
     // a higher number than TTIN and TTOU, so it is delivered after any of them still pending:
-    // once it is logged, every signal of the burst has been handled.
+    // once it is logged, every signal of the burst has been handled. (WINCH also stops the
+    // workers; the HUP after it brings back as many as the burst left.)
     corral.signal('SIGWINCH');
-    await corral.waitFor(/Ignoring signal: winch/);
+    await corral.waitFor(/Handling signal: winch/);
     const handled = [...corral.output().matchAll(/Handling signal: (ttin|ttou)/g)].map((m) => m[1]);
     t.true(handled.length >= 2, 'some of the burst arrived');
     const expected = handled.reduce(
       (target, signal) => (signal === 'ttin' ? target + 1 : Math.max(1, target - 1)),
       2,
+    );
+    corral.signal('SIGHUP');
+    await corral.waitFor(
+      new RegExp(`Reload done: generation 2 serving with ${expected} workers`),
+      60_000,
     );
     await eventually(
       async () => (await childPids(corral.child.pid!)).length === expected,

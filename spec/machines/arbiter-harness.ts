@@ -1,6 +1,11 @@
 /** Starts the arbiter machine with fake processes and a simulated clock, recording what it emits. */
-import { createActor, SimulatedClock } from 'xstate';
-import { arbiterMachine, type ArbiterEmitted } from '../../machines/arbiter-machine.ts';
+import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate';
+import {
+  arbiterMachine,
+  type ArbiterEmitted,
+  type GenerationSettings,
+  type UpgradeEvent,
+} from '../../machines/arbiter-machine.ts';
 import { workerMachine } from '../../machines/worker-machine.ts';
 import { fakeProcesses, type SignalBehaviour } from './fake-processes.ts';
 
@@ -11,17 +16,41 @@ export const timings = {
   abortGraceMs: 1_000,
 };
 
-export function startArbiter(
-  workers: number,
-  behaviour?: SignalBehaviour,
-  overrides: Partial<typeof timings> = {},
-) {
-  const fakes = fakeProcesses(behaviour);
+export const policy = { intensity: 5, periodMs: 10_000, backoffMaxMs: 30_000 };
+
+export interface HarnessOptions {
+  behaviour?: SignalBehaviour;
+  timings?: Partial<typeof timings>;
+  policy?: Partial<typeof policy>;
+  /** What a HUP re-reads: new settings, or an error. Defaults to the same settings again. */
+  reload?: (generation: number) => GenerationSettings | Error;
+}
+
+export function startArbiter(workers: number, options: HarnessOptions = {}) {
+  const fakes = fakeProcesses(options.behaviour);
   const clock = new SimulatedClock();
+  const input = {
+    workers,
+    timings: { ...timings, ...options.timings },
+    policy: { ...policy, ...options.policy },
+  };
+  const upgrades: Array<(event: UpgradeEvent) => void> = [];
   const machine = arbiterMachine.provide({
-    actors: { worker: workerMachine.provide({ actors: { workerProcess: fakes.logic } }) },
+    actors: {
+      worker: workerMachine.provide({ actors: { workerProcess: fakes.logic } }),
+      reloadSettings: fromPromise<GenerationSettings, { generation: number }>(
+        async ({ input: { generation } }) => {
+          const result = options.reload?.(generation) ?? input;
+          if (result instanceof Error) throw result;
+          return result;
+        },
+      ),
+      upgrade: fromCallback<{ type: 'noop' }>(({ sendBack }) => {
+        upgrades.push((event) => sendBack(event));
+      }),
+    },
   });
-  const actor = createActor(machine, { clock, input: { workers, ...timings, ...overrides } });
+  const actor = createActor(machine, { clock, input });
   const emitted: ArbiterEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
@@ -31,6 +60,7 @@ export function startArbiter(
     clock,
     fakes,
     emitted,
+    upgrades,
     readyAll,
     value: () => actor.getSnapshot().value,
     context: () => actor.getSnapshot().context,
@@ -40,3 +70,6 @@ export function startArbiter(
       emitted.filter((e): e is Extract<ArbiterEmitted, { type: T }> => e.type === type),
   };
 }
+
+/** Lets queued promise callbacks (the fake settings re-read) run. */
+export const settle = () => new Promise((resolve) => setImmediate(resolve));

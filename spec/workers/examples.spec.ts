@@ -7,7 +7,7 @@ import { serveInProcess } from '../helpers/serve-in-process.ts';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-for (const example of ['hello.js', 'fetch.mjs', 'hello.ts', 'express.mjs']) {
+for (const example of ['hello.js', 'fetch.mjs', 'hello.ts', 'express.mjs', 'stuck.mjs']) {
   test(`examples/${example} says hello`, async (t) => {
     const loaded = await loadApp(example, examples);
     if (!loaded.ok) return t.fail(loaded.reason);

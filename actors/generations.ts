@@ -1,0 +1,72 @@
+/**
+ * The settings generations of one master. A HUP reads the settings again and registers them
+ * as a new generation; each worker is forked with the boot config of the generation the arbiter
+ * names, so after a failed reload the old generation's replacements still start with the old
+ * settings.
+ */
+import type { GenerationSettings } from '../machines/arbiter-machine.ts';
+import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
+import type { Settings } from '../settings/settings.ts';
+import type { BoundListener } from './bind-listeners.ts';
+import { masterTimings, restartPolicy } from './master-timings.ts';
+
+export type WorkerBootBase = Omit<WorkerBootConfig, 'workerId'>;
+
+export interface Generations {
+  /** Registers `settings` as `generation` and returns what the arbiter needs of them. */
+  add(generation: number, settings: Settings): GenerationSettings;
+  bootConfig(generation: number, workerId: number): WorkerBootConfig;
+  settings(generation: number): Settings;
+}
+
+/**
+ * @example
+ * const generations = createGenerations(listeners);
+ * const input = generations.add(1, settings);
+ */
+export function createGenerations(listeners: readonly BoundListener[]): Generations {
+  const registered = new Map<number, { settings: Settings; boot: WorkerBootBase }>();
+  const get = (generation: number) => {
+    const found = registered.get(generation);
+    if (found === undefined) throw new Error(`no settings generation ${generation}`);
+    return found;
+  };
+  return {
+    add(generation, settings) {
+      registered.set(generation, { settings, boot: workerBootBase(settings, listeners) });
+      const timings = masterTimings(settings);
+      return {
+        workers: settings.workers,
+        timings: timings.worker,
+        policy: restartPolicy(settings),
+      };
+    },
+    bootConfig: (generation, workerId) => ({ ...get(generation).boot, workerId }),
+    settings: (generation) => get(generation).settings,
+  };
+}
+
+function workerBootBase(settings: Settings, listeners: readonly BoundListener[]): WorkerBootBase {
+  const timings = masterTimings(settings);
+  return {
+    app: settings.app,
+    cwd: process.cwd(),
+    workerClass: settings.workerClass,
+    listeners: listeners.map((listener, index) => ({
+      fd: FIRST_LISTENER_FD + index,
+      url: listener.url,
+    })),
+    backlog: settings.backlog,
+    keepAliveMs: settings.keepAlive * 1000,
+    workerConnections: settings.workerConnections,
+    heartbeatMs: timings.heartbeatMs,
+    orphanGraceMs: timings.orphanGraceMs,
+    logLevel: settings.logLevel,
+    timeoutMs: timings.worker.timeoutMs,
+    bootTimeoutMs: timings.worker.bootTimeoutMs,
+    maxRequests: settings.maxRequests,
+    maxRequestsJitter: settings.maxRequestsJitter,
+    maxWorkerMemoryMb: settings.maxWorkerMemory,
+    reportFd: FIRST_LISTENER_FD + listeners.length,
+  };
+}

@@ -1,0 +1,117 @@
+/** The arbiter's input, events, emitted events and output, apart from the machine itself. */
+import type { RecycleReason } from '../protocol/ipc-messages.ts';
+import type { StallReport } from '../protocol/stall-report.ts';
+import type { WorkerEntry } from './plan-convergence.ts';
+import type { RecycleRequest } from './worker-table.ts';
+import type { RestartPolicy, RestartState } from './restart-policy.ts';
+import type { StopMode, WorkerReport } from './worker-machine.ts';
+import type { WorkerExit, WorkerTimeout, WorkerTimings } from './worker-types.ts';
+
+/** Why the arbiter retired a worker that it asked to stop, when there was more to it. */
+export type RetiredFor = 'recycle' | 'reload';
+
+/** What one settings generation tells the arbiter; a reload produces a new one. */
+export interface GenerationSettings {
+  /** The configured worker count (TTIN/TTOU adjust the target from there). */
+  workers: number;
+  timings: WorkerTimings;
+  policy: RestartPolicy;
+}
+
+export interface ArbiterInput extends GenerationSettings {
+  /** Seed for the restart jitter; the composition root passes a random one. */
+  seed?: number;
+}
+
+export type SignalName =
+  'hup' | 'ttin' | 'ttou' | 'term' | 'int' | 'quit' | 'usr1' | 'usr2' | 'winch';
+export type SignalEvent = { type: `signal.${SignalName}` };
+
+/** What the `upgrade` actor (a new master started from this one) reports back. */
+export type UpgradeEvent =
+  | { type: 'upgrade.started'; pid: number }
+  | {
+      type: 'upgrade.exited';
+      pid: number | null;
+      code: number | null;
+      signal: string | null;
+      error?: string;
+    };
+
+export type ArbiterEvent =
+  | SignalEvent
+  | WorkerReport
+  | UpgradeEvent
+  | { type: 'arbiter.stop'; mode: StopMode }
+  | { type: 'restart.expired' }
+  | { type: 'restart.resume' }
+  | ({ type: 'recycle.started' } & RecycleRequest);
+
+export interface ArbiterOutput {
+  exitCode: number;
+  reason: string;
+}
+
+/** What the arbiter tells its observers; the composition root turns these into log lines. */
+export type ArbiterEmitted =
+  | { type: 'arbiter.signal'; signal: SignalName; handled: boolean }
+  | { type: 'arbiter.ready'; workers: number }
+  | { type: 'arbiter.paused' }
+  | { type: 'arbiter.stopping'; mode: StopMode }
+  | { type: 'arbiter.halted'; exitCode: number; reason: string }
+  | { type: 'workers.changed'; target: number; previous: number }
+  | { type: 'worker.spawned'; workerId: number; pid: number; generation: number }
+  | { type: 'worker.ready'; workerId: number; pid: number | null }
+  | ({ type: 'worker.timeout' } & WorkerTimeout)
+  | { type: 'worker.stall'; workerId: number; pid: number | null; report: StallReport }
+  | {
+      type: 'worker.recycling';
+      workerId: number;
+      pid: number | null;
+      reason: RecycleReason;
+      detail: string;
+    }
+  | ({ type: 'worker.exited'; retiredFor?: RetiredFor } & WorkerExit)
+  | { type: 'restart.delayed'; delayMs: number; recent: number }
+  | { type: 'reload.started'; generation: number }
+  | { type: 'reload.done'; generation: number; workers: number }
+  | { type: 'reload.failed'; generation: number; reason: string }
+  | { type: 'upgrade.started'; pid: number }
+  | { type: 'upgrade.refused'; reason: string }
+  | {
+      type: 'upgrade.exited';
+      pid: number | null;
+      code: number | null;
+      signal: string | null;
+      error?: string;
+    };
+
+export interface ArbiterContext {
+  timings: WorkerTimings;
+  policy: RestartPolicy;
+  /** The workers wanted: the configured count, adjusted by TTIN/TTOU. */
+  target: number;
+  /** The configured count of the current generation, to tell whether a reload changed it. */
+  configuredWorkers: number;
+  /** After WINCH: no workers until HUP. */
+  paused: boolean;
+  generation: number;
+  /** The newest generation ever started: generation numbers are never reused, even after a rollback. */
+  lastGeneration: number;
+  /** During a reload: the generation to go back to if the new one fails to boot. */
+  rollbackGeneration: number | null;
+  /** A HUP that arrived during a reload: one more reload runs when this one ends. */
+  reloadQueued: boolean;
+  nextWorkerId: number;
+  /** Keyed by the worker actor's id, `worker-N`. Plain data: the actor refs live in the system. */
+  workers: Record<string, WorkerEntry>;
+  /** Workers that asked to be recycled while another recycle was under way. */
+  recycleQueue: RecycleRequest[];
+  restarts: RestartState;
+  /** While a crash-loop backoff runs, crashed workers are not replaced. */
+  holdSpawns: boolean;
+  backoffDelayMs: number;
+  upgrading: boolean;
+  stopMode: StopMode | null;
+  halt: ArbiterOutput | null;
+}
