@@ -102,6 +102,8 @@ export function describe(event: ArbiterEmitted): Line[] {
 }
 
 function upgradeExitLine(event: Extract<ArbiterEmitted, { type: 'upgrade.exited' }>): string {
+  // The upgrade actor words a refusal as 'refused: why'; it is not a failure of the upgrade.
+  if (event.error?.startsWith('refused: ')) return `Upgrade ${event.error}`;
   if (event.error !== undefined) return `Upgrade failed: ${event.error}`;
   const how = event.signal === null ? `code ${event.code}` : `signal ${event.signal}`;
   return `The new master (pid:${event.pid}) exited (${how}); this master keeps serving`;

@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
+import { inFlightTable, type InFlightTable } from './in-flight-table.ts';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */
@@ -42,11 +43,13 @@ export interface ConnectionTracker {
 interface TrackerState {
   readonly options: TrackerOptions;
   readonly sockets: Set<Socket>;
-  /** Each unfinished response and the connection it is on. */
-  readonly responses: Map<ServerResponse, Socket>;
+  /** Each unfinished response, its connection, and what the stall watchdog reports of it. */
+  readonly responses: InFlightTable;
   /** Each server's close, started once: a quick stop may follow a graceful one. */
   readonly closing: Map<Server, Promise<void>>;
   draining: boolean;
+  /** One listener shared by every response: no closure per request on the hot path. */
+  readonly onResponseClose: (this: ServerResponse) => void;
 }
 
 /**
@@ -60,9 +63,12 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
   const state: TrackerState = {
     options,
     sockets: new Set(),
-    responses: new Map(),
+    responses: inFlightTable(),
     closing: new Map(),
     draining: false,
+    onResponseClose(this: ServerResponse) {
+      responseClosed(state, this);
+    },
   };
   return {
     wrap: (listener) => (req, res) => {
@@ -91,13 +97,22 @@ function onConnection(state: TrackerState, socket: Socket): void {
 }
 
 function onRequest(state: TrackerState, req: IncomingMessage, res: ServerResponse): void {
-  state.responses.set(res, req.socket);
-  if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
-  res.once('close', () => {
-    state.responses.delete(res);
-    // A keep-alive response that was already under way when the stop began: close it now.
-    if (state.draining && !isBusy(state, req.socket)) req.socket.destroySoon();
+  const socket = req.socket;
+  state.responses.set(res, {
+    method: req.method ?? '?',
+    url: req.url ?? '?',
+    startedAt: Date.now(),
+    socket,
   });
+  if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
+  res.on('close', state.onResponseClose);
+}
+
+function responseClosed(state: TrackerState, res: ServerResponse): void {
+  const socket = state.responses.get(res)?.socket;
+  state.responses.delete(res);
+  // A keep-alive response that was already under way when the stop began: close it now.
+  if (state.draining && socket !== undefined && !isBusy(state, socket)) socket.destroySoon();
 }
 
 function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {
@@ -132,7 +147,7 @@ function closeWhenIdle(state: TrackerState, socket: Socket): void {
 }
 
 function isBusy(state: TrackerState, socket: Socket): boolean {
-  for (const busy of state.responses.values()) if (busy === socket) return true;
+  for (const entry of state.responses.values()) if (entry.socket === socket) return true;
   return false;
 }
 

@@ -70,7 +70,8 @@ async function readInFlight(session, frame, key) {
   if (frame === undefined) return [];
   const expression = `(() => {
     const table = globalThis[Symbol.for(${JSON.stringify(key)})];
-    return table instanceof Map ? [...table.values()] : [];
+    if (!(table instanceof Map)) return [];
+    return [...table.values()].map((e) => ({ method: e.method, url: e.url, startedAt: e.startedAt }));
   })()`;
   const { result } = await post(session, 'Debugger.evaluateOnCallFrame', {
     callFrameId: frame.callFrameId,

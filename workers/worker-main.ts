@@ -18,7 +18,6 @@ import { reportAbort } from './abort-report.ts';
 import { asyncWorker } from './async-worker.ts';
 import { guardListener } from './guard-listener.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { inFlightTable, trackInFlight } from './in-flight-table.ts';
 import { loadApp } from './load-app.ts';
 import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
@@ -88,9 +87,7 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
 }
 
 function observeRequests(listener: RequestListener, recycling: Recycling): RequestListener {
-  const table = inFlightTable();
   return (req, res) => {
-    trackInFlight(table, req, res);
     recycling.onRequest();
     listener(req, res);
   };

@@ -96,7 +96,8 @@ test.serial(
     t.is((await old.exited).code, 0);
     await logged(old, new RegExp(`\\[${newPid}\\].*Master has been promoted`));
     await eventually(() => readPid(pidfile) === newPid, 'PIDFILE names the new master');
-    t.false(existsSync(`${pidfile}.2`), 'PIDFILE.2 is gone after the promotion');
+    // The promotion writes PIDFILE first, then removes PIDFILE.2, so there is always a pid file.
+    await eventually(() => !existsSync(`${pidfile}.2`), 'PIDFILE.2 is gone after the promotion');
     for (let i = 0; i < 5; i += 1) {
       const { status, body } = await get(port);
       t.is(status, 200);
