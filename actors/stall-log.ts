@@ -5,6 +5,9 @@
 import type { ArbiterEmitted } from '../machines/arbiter-machine.ts';
 
 const MAX_FRAMES = 8;
+/** A worker with hundreds of connections would otherwise write a line nobody can read. */
+const MAX_REQUESTS = 3;
+const MAX_URL = 200;
 
 /**
  * @example
@@ -13,12 +16,7 @@ const MAX_FRAMES = 8;
 export function describeStall(event: Extract<ArbiterEmitted, { type: 'worker.stall' }>): string {
   const { report } = event;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const doing =
-    report.inFlight.length === 0
-      ? report.phase === 'boot'
-        ? 'while loading the app'
-        : 'with no request in flight'
-      : `while serving ${report.inFlight.map((r) => `${r.method} ${r.url} (running ${seconds(r.runningMs)})`).join(', ')}`;
+  const doing = describeRequests(report, seconds);
   const frames = report.stack
     .filter((frame) => !frame.url.startsWith('node:'))
     .slice(0, MAX_FRAMES)
@@ -29,4 +27,19 @@ export function describeStall(event: Extract<ArbiterEmitted, { type: 'worker.sta
   const where =
     frames.length === 0 ? 'the stack could not be taken' : `stuck at: ${frames.join(' <- ')}`;
   return `Worker ${event.workerId} (pid:${event.pid}) event loop stalled for ${seconds(report.stalledMs)} ${doing}; ${where}`;
+}
+
+function describeRequests(
+  report: Extract<ArbiterEmitted, { type: 'worker.stall' }>['report'],
+  seconds: (ms: number) => string,
+): string {
+  if (report.inFlight.length === 0) {
+    return report.phase === 'boot' ? 'while loading the app' : 'with no request in flight';
+  }
+  const clip = (url: string) => (url.length > MAX_URL ? `${url.slice(0, MAX_URL)}...` : url);
+  const shown = report.inFlight
+    .slice(0, MAX_REQUESTS)
+    .map((r) => `${r.method} ${clip(r.url)} (running ${seconds(r.runningMs)})`);
+  const more = report.inFlight.length - shown.length;
+  return `while serving ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
