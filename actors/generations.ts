@@ -8,7 +8,7 @@ import type { GenerationSettings } from '../machines/arbiter-machine.ts';
 import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { BoundListener } from './bind-listeners.ts';
-import { masterTimings, restartPolicy } from './master-timings.ts';
+import { masterTimings, restartPolicy, type MasterTimings } from './master-timings.ts';
 
 export type WorkerBootBase = Omit<WorkerBootConfig, 'workerId'>;
 
@@ -33,8 +33,8 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
   };
   return {
     add(generation, settings) {
-      registered.set(generation, { settings, boot: workerBootBase(settings, listeners) });
       const timings = masterTimings(settings);
+      registered.set(generation, { settings, boot: workerBootBase(settings, timings, listeners) });
       return {
         workers: settings.workers,
         timings: timings.worker,
@@ -46,8 +46,11 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
   };
 }
 
-function workerBootBase(settings: Settings, listeners: readonly BoundListener[]): WorkerBootBase {
-  const timings = masterTimings(settings);
+function workerBootBase(
+  settings: Settings,
+  timings: MasterTimings,
+  listeners: readonly BoundListener[],
+): WorkerBootBase {
   return {
     app: settings.app,
     cwd: process.cwd(),

@@ -1,11 +1,10 @@
 /** The arbiter's input, events, emitted events and output, apart from the machine itself. */
 import type { RecycleReason } from '../protocol/ipc-messages.ts';
-import type { StallReport } from '../protocol/stall-report.ts';
 import type { WorkerEntry } from './plan-convergence.ts';
 import type { RecycleRequest } from './worker-table.ts';
 import type { RestartPolicy, RestartState } from './restart-policy.ts';
 import type { StopMode, WorkerReport } from './worker-machine.ts';
-import type { WorkerExit, WorkerTimeout, WorkerTimings } from './worker-types.ts';
+import type { WorkerExit, WorkerTimings } from './worker-types.ts';
 
 /** Why the arbiter retired a worker that it asked to stop, when there was more to it. */
 export type RetiredFor = 'recycle' | 'reload';
@@ -27,16 +26,17 @@ export type SignalName =
   'hup' | 'ttin' | 'ttou' | 'term' | 'int' | 'quit' | 'usr1' | 'usr2' | 'winch';
 export type SignalEvent = { type: `signal.${SignalName}` };
 
+/** The new master started by an upgrade ended (or never started: `error` says why). */
+export interface UpgradeExit {
+  pid: number | null;
+  code: number | null;
+  signal: string | null;
+  error?: string;
+}
+
 /** What the `upgrade` actor (a new master started from this one) reports back. */
 export type UpgradeEvent =
-  | { type: 'upgrade.started'; pid: number }
-  | {
-      type: 'upgrade.exited';
-      pid: number | null;
-      code: number | null;
-      signal: string | null;
-      error?: string;
-    };
+  { type: 'upgrade.started'; pid: number } | ({ type: 'upgrade.exited' } & UpgradeExit);
 
 export type ArbiterEvent =
   | SignalEvent
@@ -62,8 +62,8 @@ export type ArbiterEmitted =
   | { type: 'workers.changed'; target: number; previous: number }
   | { type: 'worker.spawned'; workerId: number; pid: number; generation: number }
   | { type: 'worker.ready'; workerId: number; pid: number | null }
-  | ({ type: 'worker.timeout' } & WorkerTimeout)
-  | { type: 'worker.stall'; workerId: number; pid: number | null; report: StallReport }
+  // Relayed from the worker machines as they are.
+  | Extract<WorkerReport, { type: 'worker.timeout' | 'worker.stall' }>
   | {
       type: 'worker.recycling';
       workerId: number;
@@ -78,13 +78,7 @@ export type ArbiterEmitted =
   | { type: 'reload.failed'; generation: number; reason: string }
   | { type: 'upgrade.started'; pid: number }
   | { type: 'upgrade.refused'; reason: string }
-  | {
-      type: 'upgrade.exited';
-      pid: number | null;
-      code: number | null;
-      signal: string | null;
-      error?: string;
-    };
+  | ({ type: 'upgrade.exited' } & UpgradeExit);
 
 export interface ArbiterContext {
   timings: WorkerTimings;

@@ -88,10 +88,6 @@ function outgoingToRetire(current: Keyed[], outgoing: Keyed[], target: number): 
   return [...idle, ...serving.slice(0, spare)].map(([key]) => key);
 }
 
-export function countInPhase(workers: Record<string, WorkerEntry>, phase: WorkerPhase): number {
-  return Object.values(workers).filter((w) => w.phase === phase).length;
-}
-
 /** Ready workers of the current generation that are not on their way out. */
 export function countReadyCurrent(
   workers: Record<string, WorkerEntry>,

@@ -52,8 +52,10 @@ export function decideRestart(state: RestartState, policy: RestartPolicy): Resta
       reason: `workers keep crashing: more than ${policy.intensity} restarts within ${period} s, and again after waiting ${policy.backoffMaxMs / 1000} s; giving up (crash loop)`,
     };
   }
-  const base = Math.min(FIRST_BACKOFF_MS * 2 ** state.backoffLevel, policy.backoffMaxMs);
-  return { kind: 'wait', delayMs: Math.round(base * (0.75 + 0.5 * unit(state.seed))) };
+  return {
+    kind: 'wait',
+    delayMs: Math.round(backoffBase(state, policy) * (0.75 + 0.5 * unit(state.seed))),
+  };
 }
 
 /** The state after a restart was decided (`now`, or a wait of `delayMs`). */
@@ -63,11 +65,10 @@ export function afterRestart(
   policy: RestartPolicy,
 ): RestartState {
   if (decision.kind !== 'wait') return { ...state, recent: state.recent + 1 };
-  const base = Math.min(FIRST_BACKOFF_MS * 2 ** state.backoffLevel, policy.backoffMaxMs);
   return {
     recent: state.recent + 1,
     backoffLevel: state.backoffLevel + 1,
-    atLimit: base >= policy.backoffMaxMs,
+    atLimit: backoffBase(state, policy) >= policy.backoffMaxMs,
     seed: nextSeed(state.seed),
   };
 }
@@ -78,6 +79,11 @@ export function restartExpired(state: RestartState): RestartState {
   return recent === 0
     ? { ...state, recent, backoffLevel: 0, atLimit: false }
     : { ...state, recent };
+}
+
+/** The wait before jitter: 1 s, doubling with each wait in a row, capped at backoffMax. */
+function backoffBase(state: RestartState, policy: RestartPolicy): number {
+  return Math.min(FIRST_BACKOFF_MS * 2 ** state.backoffLevel, policy.backoffMaxMs);
 }
 
 // Park–Miller: small, pure and good enough to spread restarts apart.
