@@ -4,10 +4,13 @@
  * names, so after a failed reload the old generation's replacements still start with the old
  * settings.
  */
+import { resolve } from 'node:path';
 import type { GenerationSettings } from '../machines/arbiter-machine.ts';
 import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
+import { resolveWorkerCount } from '../settings/available-cores.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { BoundListener } from './bind-listeners.ts';
+import { processTitle } from './process-title.ts';
 import { masterTimings, restartPolicy, type MasterTimings } from './master-timings.ts';
 
 export type WorkerBootBase = Omit<WorkerBootConfig, 'workerId'>;
@@ -36,7 +39,7 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
       const timings = masterTimings(settings);
       registered.set(generation, { settings, boot: workerBootBase(settings, timings, listeners) });
       return {
-        workers: settings.workers,
+        workers: resolveWorkerCount(settings),
         timings: timings.worker,
         policy: restartPolicy(settings),
       };
@@ -71,5 +74,8 @@ function workerBootBase(
     maxRequestsJitter: settings.maxRequestsJitter,
     maxWorkerMemoryMb: settings.maxWorkerMemory,
     reportFd: FIRST_LISTENER_FD + listeners.length,
+    configFile: settings.config === undefined ? undefined : resolve(settings.config),
+    hookTimeoutMs: settings.hookTimeout * 1000,
+    title: processTitle('worker', settings),
   };
 }

@@ -56,6 +56,15 @@ export interface WorkerBootConfig {
    * watchdog thread, which cannot use the IPC channel. It is the fd after the listeners.
    */
   reportFd: number;
+  /**
+   * The config file's absolute path, when there is one: the worker imports it for the worker
+   * hooks (`postFork`, `preRequest`, ...), since functions cannot travel in this JSON.
+   */
+  configFile: string | undefined;
+  /** How long an async hook is awaited, in ms (0: no limit). */
+  hookTimeoutMs: number;
+  /** The process title to set: `corral: worker [name]`. */
+  title: string;
 }
 
 export function readWorkerBootConfig(env: NodeJS.ProcessEnv): WorkerBootConfig {

@@ -10,6 +10,7 @@ export type SettingName = keyof Settings;
 
 /** Groups for --help and docs/settings.md, in the order they are shown. */
 export const settingSections = [
+  'Config file',
   'Application',
   'Server socket',
   'Worker processes',
@@ -22,7 +23,15 @@ export type SettingSection = (typeof settingSections)[number];
 
 /** What kind of value a setting holds, as shown in docs; `boolean` options take no value. */
 export type SettingType =
-  'string' | 'path' | 'integer' | 'seconds' | 'choice' | 'address list' | 'boolean';
+  | 'string'
+  | 'path'
+  | 'integer'
+  | 'seconds'
+  | 'choice'
+  | 'address list'
+  | 'boolean'
+  | 'assignment list'
+  | 'file mode';
 
 /** An option's flags: an optional one-letter form and the long form. */
 export interface OptionFlags {

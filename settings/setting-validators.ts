@@ -120,6 +120,90 @@ export const bindAddresses: Validator<string[]> = (input) => {
   return { ok: true, value: items.map(String) };
 };
 
+/**
+ * A worker count, or `auto` for one derived from the cores available (see `available-cores.ts`).
+ *
+ * @example
+ * workerCount('auto'); // { ok: true, value: 'auto' }
+ */
+export const workerCount: Validator<number | 'auto'> = (input) => {
+  if (typeof input === 'string' && input.toLowerCase() === 'auto')
+    return { ok: true, value: 'auto' };
+  const checked = positiveInteger(input);
+  return checked.ok ? checked : expected('a positive integer or auto', input);
+};
+
+/**
+ * An on/off switch: `true` from a flag on the command line, or a boolean in a config file.
+ *
+ * @example
+ * flag(true); // { ok: true, value: true }
+ */
+export const flag: Validator<boolean> = (input) => {
+  if (typeof input === 'boolean') return { ok: true, value: input };
+  if (input === 'true' || input === 'false') return { ok: true, value: input === 'true' };
+  return expected('true or false', input);
+};
+
+/**
+ * A non-empty word without control characters: a process name, a user or group name or id.
+ *
+ * @example
+ * word('www-data'); // { ok: true, value: 'www-data' }
+ */
+export const word: Validator<string> = (input) => {
+  const value = typeof input === 'number' ? String(input) : input;
+  return typeof value === 'string' && value.trim() !== '' && !hasControlCharacter(value)
+    ? { ok: true, value }
+    : expected('a name', input);
+};
+
+/**
+ * `KEY=VALUE` assignments for the workers' environment; one string counts as a list of one.
+ *
+ * @example
+ * envAssignments(['NODE_ENV=production']); // ok
+ */
+export const envAssignments: Validator<string[]> = (input) => {
+  const items = typeof input === 'string' ? [input] : input;
+  if (!Array.isArray(items)) return expected('KEY=VALUE', input);
+  for (const item of items) {
+    if (typeof item !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*=/.test(item)) {
+      return expected('KEY=VALUE with a name of letters, digits and _', item);
+    }
+  }
+  return { ok: true, value: items.map(String) };
+};
+
+/**
+ * A umask: a number up to 0o777, written in octal with a leading 0 or 0o (`022`, `0o027`), in
+ * hex with 0x, or in decimal, as Gunicorn reads it with `int(x, 0)` (plus the leading-0 octal
+ * everybody writes).
+ *
+ * @example
+ * fileModeMask('027'); // { ok: true, value: 0o27 }
+ */
+export const fileModeMask: Validator<number> = (input) => {
+  const value = typeof input === 'string' ? parseMode(input) : input;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o777) {
+    return { ok: true, value };
+  }
+  return expected('a file mode mask from 0 to 0o777, such as 022', input);
+};
+
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+function parseMode(text: string): number | undefined {
+  const lowered = text.trim().toLowerCase();
+  if (/^0o[0-7]+$/.test(lowered)) return parseInt(lowered.slice(2), 8);
+  if (/^0x[0-9a-f]+$/.test(lowered)) return parseInt(lowered.slice(2), 16);
+  if (/^0[0-7]*$/.test(lowered)) return parseInt(lowered, 8);
+  if (/^[1-9][0-9]*$/.test(lowered)) return Number(lowered);
+  return undefined;
+}
+
 function expected(what: string, input: unknown): { ok: false; problem: string } {
   return { ok: false, problem: `expects ${what}, got ${describe(input)}` };
 }

@@ -15,17 +15,59 @@ import { defineSetting, type AnySettingSpec, type SettingName } from './setting-
 import {
   appModule,
   bindAddresses,
+  envAssignments,
   filePath,
+  fileModeMask,
+  flag,
   nonNegativeInteger,
   oneOf,
   positiveInteger,
   seconds,
+  word,
+  workerCount,
 } from './setting-validators.ts';
 
 /** The first entry is the default. */
 export const workerClassNames = ['async', 'sync'] as const satisfies readonly WorkerClassName[];
 
 export const settingsTable = [
+  defineSetting({
+    name: 'config',
+    section: 'Config file',
+    cli: { short: '-c', long: '--config' },
+    type: 'path',
+    metavar: 'FILE',
+    default: undefined,
+    validate: filePath,
+    summary:
+      'the config file: settings and hooks; corral.config.* in the working directory by default',
+    description:
+      "A file of settings and server hooks: `corral.config.ts`, `.mjs`, `.js` or `.cjs` exporting `defineConfig({ ... })` as its default export, or a `.json` object. Keys are the setting names on this page (`workers`, `workerClass`, `bind`, ...) and the hook names (`whenReady`, `preRequest`, ...); values have the same meaning and checks as on the command line, and may be typed (`workers: 4`, `bind: ['127.0.0.1:8000']`). Without this option, corral reads the first of `corral.config.ts`, `.mjs`, `.js`, `.cjs`, `.json` that exists in the working directory (after `--chdir`). Sources are layered, least authoritative first: built-in defaults, defaults from the environment (`WEB_CONCURRENCY`, `PORT`), the config file, `CORRAL_CMD_ARGS` (options in command-line syntax in one variable), then the command line. Every bad or unknown key is reported at once, with the file and key, and corral exits with code 2. HUP reads the file again. A TypeScript config loads without a build step.",
+  }),
+  defineSetting({
+    name: 'checkConfig',
+    section: 'Config file',
+    cli: { long: '--check-config' },
+    type: 'boolean',
+    metavar: '',
+    default: false,
+    validate: flag,
+    summary: 'check the settings and that the app loads, then exit 0, or 1 naming the problem',
+    description:
+      'Checks the settings from every source and loads the app the way a worker would (its module and export), then exits: 0 when both are fine, 1 (or 2 for a bad setting) with the problem named. Nothing is bound and no worker is started, so it is safe to run next to a live server, say before a reload.',
+  }),
+  defineSetting({
+    name: 'printConfig',
+    section: 'Config file',
+    cli: { long: '--print-config' },
+    type: 'boolean',
+    metavar: '',
+    default: false,
+    validate: flag,
+    summary: 'print every resolved setting and where its value came from, then exit',
+    description:
+      'Prints every setting, one per line, with its resolved value and where that value came from: `default`, `environment`, `config file`, `CORRAL_CMD_ARGS` or `command line`; then the hooks the config file defines. Exits 0 without binding or starting anything.',
+  }),
   defineSetting({
     name: 'app',
     section: 'Application',
@@ -72,10 +114,10 @@ export const settingsTable = [
     type: 'integer',
     metavar: 'INT',
     default: 1,
-    validate: positiveInteger,
-    summary: 'how many worker processes serve requests',
+    validate: workerCount,
+    summary: 'how many worker processes serve requests, or auto (from the cores available)',
     description:
-      'How many worker processes serve requests. Each is a separate Node process with its own event loop, so a worker uses at most about one core: for the async class, one or two workers per core is a good start; the sync class serves one request per worker and needs more. The default is the `WEB_CONCURRENCY` environment variable when it is set (as in Gunicorn, and as platforms such as Heroku set it), otherwise 1.',
+      'How many worker processes serve requests. Each is a separate Node process with its own event loop, so a worker uses at most about one core: for the async class, one or two workers per core is a good start; the sync class serves one request per worker and needs more. The default is the `WEB_CONCURRENCY` environment variable when it is set (as in Gunicorn, and as platforms such as Heroku set it), otherwise 1. `auto` derives the count from the cores this process may use, counting CPU affinity and a cgroup CPU quota (the `--cpus` of a container, a Kubernetes CPU limit, rounded up): one worker per core for `async`, and `2 × cores + 1` for `sync`, as the Gunicorn design suggests, since a sync worker waits on its one request. `auto` is a starting point: under a realistic load, add workers with TTIN and remove them with TTOU while watching latency and CPU, then write the count that served best into the config file.',
   }),
   defineSetting({
     name: 'workerClass',
@@ -245,6 +287,91 @@ export const settingsTable = [
     summary: "a file to write the master's process id to",
     description:
       "A file to write the master's process id to, for init scripts and `kill $(cat FILE)`. corral refuses to start when the file names another live process, replaces a file that is stale or unreadable, writes it atomically (a temporary file renamed into place, mode 0644), and on exit removes it only if it still holds its own process id. None by default.",
+  }),
+  defineSetting({
+    name: 'chdir',
+    section: 'Server mechanics',
+    cli: { long: '--chdir' },
+    type: 'path',
+    metavar: 'DIR',
+    default: undefined,
+    validate: filePath,
+    summary: 'change to this directory before loading the config file and the app',
+    description:
+      'A directory the master changes to before it looks for a config file, binds, writes the PID file or loads the app; relative paths in every setting are read from it, and the workers start in it. The default is the directory corral was started in. It may be given on the command line or in `CORRAL_CMD_ARGS`; in a config file it only moves the app and the workers, since the file has been found by then.',
+  }),
+  defineSetting({
+    name: 'env',
+    section: 'Server mechanics',
+    cli: { short: '-e', long: '--env' },
+    type: 'assignment list',
+    multiple: true,
+    metavar: 'KEY=VALUE',
+    default: [],
+    validate: envAssignments,
+    summary: "set an environment variable in the workers' environment; repeatable",
+    description:
+      "An environment variable to set for the app: `-e NODE_ENV=production -e DEBUG=`. Each is added to the environment the workers start with, over the master's own; the value may be empty and may contain `=`. HUP applies changed values to the new workers.",
+  }),
+  defineSetting({
+    name: 'user',
+    section: 'Server mechanics',
+    cli: { short: '-u', long: '--user' },
+    type: 'string',
+    metavar: 'USER',
+    default: undefined,
+    validate: word,
+    summary: 'run the workers as this user (name or uid); the master must be root',
+    description:
+      "A user name or numeric id to run the workers as. The master keeps its own identity (it binds privileged ports and writes the PID file first), and each worker is started with this user's uid and, unless `--group` says otherwise, the user's primary group and supplementary groups. Switching needs a master started as root; otherwise a user other than the current one is an error at start. An unknown user is an error naming it.",
+  }),
+  defineSetting({
+    name: 'group',
+    section: 'Server mechanics',
+    cli: { short: '-g', long: '--group' },
+    type: 'string',
+    metavar: 'GROUP',
+    default: undefined,
+    validate: word,
+    summary: 'run the workers as this group (name or gid)',
+    description:
+      "A group name or numeric id to run the workers as; by default the primary group of `--user`, or the master's own group. An unknown group is an error naming it.",
+  }),
+  defineSetting({
+    name: 'umask',
+    section: 'Server mechanics',
+    cli: { short: '-m', long: '--umask' },
+    type: 'file mode',
+    metavar: 'MASK',
+    default: undefined,
+    validate: fileModeMask,
+    summary: 'file mode mask for the master and workers, such as 022 or 0o027',
+    description:
+      'A file mode creation mask, set in the master as it starts, so it applies to unix sockets and the PID file it creates and is inherited by the workers. Written in octal with a leading `0` or `0o` (`022`, `0o027`), in hex with `0x`, or in decimal. By default the mask corral was started with is kept (Gunicorn sets 0, which leaves unix sockets writable by everyone; corral does not change a mask nobody asked it to).',
+  }),
+  defineSetting({
+    name: 'name',
+    section: 'Server mechanics',
+    cli: { short: '-n', long: '--name' },
+    type: 'string',
+    metavar: 'NAME',
+    default: undefined,
+    validate: word,
+    summary: "a name for process titles: 'corral: master [NAME]'; the app by default",
+    description:
+      "The name in the processes' titles, as `ps` and `top` show them: `corral: master [NAME]` and `corral: worker [NAME]`. The default is APP_MODULE. Linux shows at most as many characters as the command line that started the process had, so a long title may be cut.",
+  }),
+  defineSetting({
+    name: 'hookTimeout',
+    section: 'Server mechanics',
+    cli: { long: '--hook-timeout' },
+    type: 'seconds',
+    metavar: 'SECONDS',
+    default: 30,
+    validate: seconds,
+    summary: 'how long corral waits for a hook that returns a promise',
+    description:
+      'The longest corral waits for a server hook that returns a promise (an async hook). A hook still running after this long is logged as overrunning and corral carries on without it, as it does when a hook throws: a hook never takes the server down. `0` waits without a limit.',
   }),
 ] as const satisfies readonly AnySettingSpec[];
 

@@ -16,7 +16,8 @@ export interface Settings {
   app: string;
   /** Addresses to listen on: `HOST:PORT`, `[::1]:PORT`, `unix:PATH`. */
   bind: string[];
-  workers: number;
+  /** A count, or `auto`: derived from the cores available when the master starts. */
+  workers: number | 'auto';
   workerClass: WorkerClassName;
   /** Seconds a worker may stay silent before it is aborted; 0 disables the check. */
   timeout: number;
@@ -43,4 +44,24 @@ export interface Settings {
   logLevel: LogLevel;
   /** PID file path, if any. */
   pid: string | undefined;
+  /** The config file read, if any: given with -c, or found as corral.config.* in the cwd. */
+  config: string | undefined;
+  /** Only check the settings and that the app loads, then exit 0 or 1. */
+  checkConfig: boolean;
+  /** Only print the resolved settings and where each came from, then exit 0. */
+  printConfig: boolean;
+  /** `KEY=VALUE` pairs added to the workers' environment. */
+  env: string[];
+  /** Directory the master changes to before anything else; the app is resolved from it. */
+  chdir: string | undefined;
+  /** User the workers run as (name or uid); only a master started as root can switch. */
+  user: string | undefined;
+  /** Group the workers run as (name or gid). */
+  group: string | undefined;
+  /** File mode mask for files corral and the workers create; undefined keeps the inherited one. */
+  umask: number | undefined;
+  /** Name in process titles: `corral: master [name]`; the app by default. */
+  name: string | undefined;
+  /** Seconds a hook that returns a promise may take before corral carries on without it. */
+  hookTimeout: number;
 }

@@ -108,6 +108,9 @@ function bootConfigFor(
     maxRequests: 0,
     maxRequestsJitter: 0,
     maxWorkerMemoryMb: 0,
+    configFile: undefined,
+    hookTimeoutMs: 30_000,
+    title: 'corral: worker [spec]',
     ...overrides,
   };
 }

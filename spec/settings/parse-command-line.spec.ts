@@ -54,6 +54,16 @@ test('defaults: only APP_MODULE given, empty environment', (t) => {
     restartBackoffMax: 30,
     logLevel: 'info',
     pid: undefined,
+    config: undefined,
+    checkConfig: false,
+    printConfig: false,
+    env: [],
+    chdir: undefined,
+    user: undefined,
+    group: undefined,
+    umask: undefined,
+    name: undefined,
+    hookTimeout: 30,
   });
 });
 
@@ -95,6 +105,21 @@ const everyFlag: [string[], Partial<Settings>][] = [
   [['--log-level', 'Critical'], { logLevel: 'critical' }],
   [['-p', '/tmp/corral.pid'], { pid: '/tmp/corral.pid' }],
   [['--pid', 'corral.pid'], { pid: 'corral.pid' }],
+  [['-w', 'auto'], { workers: 'auto' }],
+  [['-c', 'conf.mjs'], { config: 'conf.mjs' }],
+  [['--config', 'corral.config.ts'], { config: 'corral.config.ts' }],
+  [['--check-config'], { checkConfig: true }],
+  [['--print-config'], { printConfig: true }],
+  [['-e', 'A=1', '--env', 'B=x=y', '-eC='], { env: ['A=1', 'B=x=y', 'C='] }],
+  [['--chdir', '/srv/app'], { chdir: '/srv/app' }],
+  [['-u', 'www-data', '--group', '33'], { user: 'www-data', group: '33' }],
+  [['--user', '1000', '-g', 'nogroup'], { user: '1000', group: 'nogroup' }],
+  [['-m', '022'], { umask: 0o22 }],
+  [['--umask', '0o027'], { umask: 0o27 }],
+  [['-m', '0x12'], { umask: 0o22 }],
+  [['-n', 'shop'], { name: 'shop' }],
+  [['--name', 'shop api'], { name: 'shop api' }],
+  [['--hook-timeout', '5'], { hookTimeout: 5 }],
 ];
 
 for (const [argv, expected] of everyFlag) {
@@ -137,7 +162,7 @@ test('an option value may start with a dash', (t) => {
   t.is(settings(['-p', '-odd.pid', 'app.js']).pid, '-odd.pid');
   t.is(
     usageError(['-w', '-1', 'app.js']),
-    "option '-w, --workers' expects a positive integer, got '-1'",
+    "option '-w, --workers' expects a positive integer or auto, got '-1'",
   );
 });
 
@@ -152,7 +177,7 @@ test('WEB_CONCURRENCY sets the default worker count', (t) => {
 test('a bad WEB_CONCURRENCY is a usage error, unless -w overrides it', (t) => {
   t.is(
     usageError(['app.js'], { WEB_CONCURRENCY: 'lots' }),
-    "environment variable WEB_CONCURRENCY expects a positive integer, got 'lots'",
+    "environment variable WEB_CONCURRENCY expects a positive integer or auto, got 'lots'",
   );
   t.is(settings(['-w', '2', 'app.js'], { WEB_CONCURRENCY: 'lots' }).workers, 2);
 });
@@ -213,10 +238,10 @@ const errors: [string[], string][] = [
   [['--Timeout', '1', 'a'], "unknown option '--Timeout' (did you mean --timeout?)"],
   [['--threads', '4', 'app.js'], "unknown option '--threads'"],
   [['-x', 'app.js'], "unknown option '-x'"],
-  [['-w', 'abc', 'app.js'], "option '-w, --workers' expects a positive integer, got 'abc'"],
-  [['-w0', 'app.js'], "option '-w, --workers' expects a positive integer, got '0'"],
-  [['-w', '2.5', 'app.js'], "option '-w, --workers' expects a positive integer, got '2.5'"],
-  [['--workers=', 'app.js'], "option '-w, --workers' expects a positive integer, got ''"],
+  [['-w', 'abc', 'app.js'], "option '-w, --workers' expects a positive integer or auto, got 'abc'"],
+  [['-w0', 'app.js'], "option '-w, --workers' expects a positive integer or auto, got '0'"],
+  [['-w', '2.5', 'app.js'], "option '-w, --workers' expects a positive integer or auto, got '2.5'"],
+  [['--workers=', 'app.js'], "option '-w, --workers' expects a positive integer or auto, got ''"],
   [['--backlog', 'x', 'app.js'], "option '--backlog' expects a positive integer, got 'x'"],
   [
     ['--max-requests', '-1', 'a'],
