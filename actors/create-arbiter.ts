@@ -16,6 +16,7 @@ import {
 } from '../machines/arbiter-machine.ts';
 import { workerMachine, type StopMode } from '../machines/worker-machine.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
+import type { Hooks } from '../protocol/hooks.ts';
 import type { Settings } from '../settings/settings.ts';
 import { settingsFromProgram, type SettingsInput } from '../settings/program-settings.ts';
 import { parseAddress } from '../settings/parse-address.ts';
@@ -40,15 +41,27 @@ export interface ArbiterOptions {
   /** Where lifecycle lines go; the CLI passes its tslog logger. Silent when absent. */
   logger?: LogSink;
   /**
-   * Reads the settings again for a reload (HUP). The CLI re-parses its command line; by default
-   * the settings given to createArbiter are resolved again against the current environment.
+   * Server hooks that run in the master (`whenReady`, `childExit`, ...; see protocol/hooks.ts).
+   * Worker hooks come from the config file (`settings.config`), which each worker imports.
    */
-  reloadSettings?: () => Settings | Promise<Settings>;
+  hooks?: Partial<Hooks>;
+  /**
+   * Reads the settings again for a reload (HUP). The CLI re-parses its command line and config
+   * file; by default the settings given to createArbiter are resolved again against the current
+   * environment, and the hooks stay as they were.
+   */
+  reloadSettings?: () => Configuration | Promise<Configuration>;
   /**
    * The command line that starts this master again, for USR2 (upgrade). The CLI passes its own
    * (see `reexecCommand`); without one, USR2 is refused.
    */
   reexec?: ReexecCommand;
+}
+
+/** Settings and the master hooks that go with them: what a reload reads again. */
+export interface Configuration {
+  settings: Settings;
+  hooks?: Partial<Hooks>;
 }
 
 export interface Arbiter {
@@ -106,13 +119,15 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
       child.once('exit', () => children.delete(child));
       return child;
     };
-    const reread = options.reloadSettings ?? (() => settingsFromProgram(input_, process.env));
+    const reread =
+      options.reloadSettings ??
+      (() => ({ settings: settingsFromProgram(input_, process.env), hooks: options.hooks }));
     const machine = arbiterMachine.provide({
       actors: {
         worker: workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } }),
         signals: signalsLogic(options.handleSignals === false ? NEVER : osSignals$()),
         reloadSettings: reloadSettingsLogic(async (generation) => {
-          const next = await reread();
+          const { settings: next } = await reread();
           if (next.bind.join() !== settings.bind.join()) {
             log.warn('Reload: bind changed; the sockets stay as they are until an upgrade (USR2)');
           }

@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const reloadSettings = () => {
     const again = parseCommandLine(argv, process.env);
     if (again.kind !== 'run') throw new Error('the command line no longer starts a server');
-    return again.settings;
+    return { settings: again.settings };
   };
   const arbiter = createArbiter(command.settings, { logger, reloadSettings, reexec });
   installLastResort(arbiter, logger);
