@@ -20,6 +20,13 @@ export class UsageError extends CorralError {
   override readonly name = 'UsageError';
 }
 
+/** A config file that is missing, cannot be parsed, or throws as it is imported. */
+export class ConfigFileError extends CorralError {
+  readonly code = 'ECORRAL_CONFIG_FILE';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'ConfigFileError';
+}
+
 /** A listen address that cannot be bound: in use, not available, no permission. */
 export class BindError extends CorralError {
   readonly code = 'ECORRAL_BIND';
@@ -37,6 +44,13 @@ export class PidfileError extends CorralError {
   readonly code = 'ECORRAL_PIDFILE';
   readonly exitCode = ExitCode.Error;
   override readonly name = 'PidfileError';
+}
+
+/** `--user` or `--group` names no such user or group, or a master that is not root must switch. */
+export class IdentityError extends CorralError {
+  readonly code = 'ECORRAL_IDENTITY';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'IdentityError';
 }
 
 /** Importing the app threw: a syntax error, a missing module, a throw at top level. */

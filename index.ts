@@ -9,6 +9,17 @@
  * process.exitCode = (await arbiter.done).exitCode;
  */
 export { createArbiter, type Arbiter, type ArbiterOptions } from './actors/create-arbiter.ts';
+export type {
+  Hooks,
+  HookName,
+  HookLog,
+  HookServer,
+  HookWorker,
+  HookWorkerRef,
+  HookWorkerExit,
+  MasterHooks,
+  WorkerHooks,
+} from './protocol/hooks.ts';
 export {
   arbiterMachine,
   type ArbiterOutput,
@@ -21,3 +32,9 @@ export type { Settings, LogLevel } from './settings/settings.ts';
 export { ExitCode } from './protocol/exit-codes.ts';
 export * from './errors.ts';
 export { settingsFromProgram, type SettingsInput } from './settings/program-settings.ts';
+export { defineConfig, type CorralConfig } from './settings/define-config.ts';
+export {
+  readConfiguration,
+  type ConfigurationRead,
+  type ReadConfigurationInput,
+} from './actors/read-configuration.ts';

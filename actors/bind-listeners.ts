@@ -18,6 +18,7 @@ import {
   type SockName,
 } from './listener-server-handle.ts';
 import { clearStaleUnixSocket, removeSocketFileIfSame } from './listener-unix-socket.ts';
+import { adoptFd } from './listener-fd.ts';
 
 export interface BoundListener {
   /** The address as asked for (port 0 stays 0 here; `url` has the real one). */
@@ -26,7 +27,10 @@ export interface BoundListener {
   url: string;
   /** The bound socket's file descriptor, to put in a worker's stdio. */
   fd: number;
-  /** Closes the socket, and removes a unix socket file this listener created. Idempotent. */
+  /**
+   * Closes the socket, and removes a unix socket file this listener created; a socket that came
+   * from the environment (`fd://N`, systemd) is only closed. Idempotent.
+   */
   close(): void;
   /**
    * Gives up this process's copy of the socket but leaves a unix socket file in place, for when
@@ -34,6 +38,11 @@ export interface BoundListener {
    * After this, `close` does nothing. Idempotent.
    */
   release(): void;
+  /**
+   * Set for a socket from systemd socket activation (`name` from LISTEN_FDNAMES): the `bind`
+   * setting is not used then, and an upgrade (USR2) passes this on to the new master.
+   */
+  activation?: { name: string | undefined };
 }
 
 /**
@@ -44,14 +53,15 @@ export interface BoundListener {
  * log.info('Listening at: %s (%d)', listeners[0].url, process.pid);
  *
  * @throws {BindError} naming the address: in use, not available, permission denied, a host that
- * does not resolve, a path that is not a socket, or the same address listed twice.
+ * does not resolve, a path that is not a socket, the same address listed twice, or an `fd://N`
+ * that is not an open stream socket.
  */
 export async function bindListeners(addresses: readonly ParsedAddress[]): Promise<BoundListener[]> {
   const bound: Bound[] = [];
   try {
-    refuseRepeatedPaths(addresses);
+    refuseRepeated(addresses);
     for (const address of addresses) {
-      const latest = address.kind === 'tcp' ? await bindTcp(address) : await bindUnix(address);
+      const latest = await bindOne(address);
       bound.push(latest);
       refuseOverlap(latest, bound.slice(0, -1));
     }
@@ -66,6 +76,12 @@ export async function bindListeners(addresses: readonly ParsedAddress[]): Promis
 interface Bound {
   listener: BoundListener;
   name?: { host: string; port: number };
+}
+
+async function bindOne(address: ParsedAddress): Promise<Bound> {
+  if (address.kind === 'tcp') return bindTcp(address);
+  if (address.kind === 'unix') return bindUnix(address);
+  return adoptFd({ fd: address.fd, label: formatAddress(address) });
 }
 
 async function bindTcp(address: ParsedAddress & { kind: 'tcp' }): Promise<Bound> {
@@ -146,15 +162,16 @@ async function resolveHost(
 
 /**
  * Binding the same unix path twice would take the first socket for a stale one and delete it,
- * so a repeated path is refused before anything is bound.
+ * and the same fd twice would give the workers one socket to listen on twice, so a repeated
+ * path or fd is refused before anything is bound.
  */
-function refuseRepeatedPaths(addresses: readonly ParsedAddress[]): void {
+function refuseRepeated(addresses: readonly ParsedAddress[]): void {
   const seen = new Set<string>();
   for (const address of addresses) {
-    if (address.kind !== 'unix') continue;
-    const path = resolve(address.path);
-    if (seen.has(path)) throw new BindError(formatAddress(address), 'listed more than once');
-    seen.add(path);
+    if (address.kind === 'tcp') continue;
+    const key = address.kind === 'unix' ? `unix:${resolve(address.path)}` : `fd:${address.fd}`;
+    if (seen.has(key)) throw new BindError(formatAddress(address), 'listed more than once');
+    seen.add(key);
   }
 }
 

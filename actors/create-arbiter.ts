@@ -20,6 +20,7 @@ import type { Hooks } from '../protocol/hooks.ts';
 import type { Settings } from '../settings/settings.ts';
 import { settingsFromProgram, type SettingsInput } from '../settings/program-settings.ts';
 import { parseAddress } from '../settings/parse-address.ts';
+import { autoWorkerCount, availableCores } from '../settings/available-cores.ts';
 import { bindListeners, type BoundListener } from './bind-listeners.ts';
 import { forkWorker } from './fork-worker.ts';
 import { osSignals$ } from './os-signals.ts';
@@ -28,12 +29,23 @@ import { signalsLogic } from './signals-actor.ts';
 import { logSupervision, type LogSink } from './supervision-log.ts';
 import { workerProcessLogic } from './worker-process.ts';
 import { createGenerations } from './generations.ts';
+import { createMasterHooks } from './master-hooks.ts';
+import { resolveWorkerIdentity } from './worker-identity.ts';
+import { workerEnv } from './worker-env.ts';
 import { reloadSettingsLogic } from './reload-settings.ts';
 import { adoptListeners } from './listener-inherited.ts';
 import { bindChanged, takeHandoff, type Handoff } from './upgrade-handoff.ts';
+import {
+  adoptActivatedSockets,
+  listenerOrigin,
+  takeSocketActivation,
+  type ActivatedSocket,
+} from './socket-activation.ts';
 import { createUpgradeRole, type UpgradeRole } from './upgrade-role.ts';
 import type { ReexecCommand } from './upgrade-command.ts';
 import { spawnMasterLogic } from './upgrade-spawn-master.ts';
+import { attachSystemdNotify } from './systemd-notify.ts';
+import { reapOrphans } from './orphan-reaper.ts';
 
 export interface ArbiterOptions {
   /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */
@@ -61,6 +73,7 @@ export interface ArbiterOptions {
 /** Settings and the master hooks that go with them: what a reload reads again. */
 export interface Configuration {
   settings: Settings;
+  /** Absent: the hooks in force stay (an empty object removes them). */
   hooks?: Partial<Hooks>;
 }
 
@@ -97,27 +110,46 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
   const log = options.logger ?? silent;
   const children = new Set<ChildProcess>();
   let actor: ActorRefFrom<ArbiterMachine> | undefined;
+  const hooks = createMasterHooks({
+    settings,
+    hooks: options.hooks,
+    log,
+    generation: () => actor?.getSnapshot().context.generation ?? 1,
+  });
   let resolveReady!: () => void;
   let resolveDone!: (output: ArbiterOutput) => void;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const done = new Promise<ArbiterOutput>((resolve) => (resolveDone = resolve));
   let stopRequested: StopMode | null = null;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const detach: Array<() => void> = [];
 
   async function start(): Promise<string[]> {
+    await hooks.run('onStarting');
+    // Before anything is bound or written: an unknown user leaves nothing behind, and the mask
+    // applies to the unix socket files (and the workers inherit it).
+    const identity = resolveWorkerIdentity(settings);
+    if (settings.umask !== undefined) process.umask(settings.umask);
     const { listeners, role } = await openResources(settings, log);
     log.info(`Using worker: ${settings.workerClass}`);
+    logAutoWorkers(settings, log);
 
     const generations = createGenerations(listeners);
-    const input: ArbiterInput = { ...generations.add(1, settings), seed: randomSeed() };
-    const spawn = (workerId: number, generation: number) => {
+    const input: ArbiterInput = { ...generations.add(1, settings, identity), seed: randomSeed() };
+    const forkOne = (workerId: number, generation: number) => {
       const child = forkWorker({
         bootConfig: generations.bootConfig(generation, workerId),
         listenerFds: listeners.map((listener) => listener.fd),
+        env: workerEnv(process.env, generations.settings(generation).env),
       });
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
+    };
+    const spawn = (workerId: number, generation: number) => {
+      const preFork = hooks.beforeFork(workerId, generation);
+      if (preFork === undefined) return forkOne(workerId, generation);
+      return preFork.then(() => forkOne(workerId, generation));
     };
     const reread =
       options.reloadSettings ??
@@ -127,24 +159,34 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
         worker: workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } }),
         signals: signalsLogic(options.handleSignals === false ? NEVER : osSignals$()),
         reloadSettings: reloadSettingsLogic(async (generation) => {
-          const { settings: next } = await reread();
+          const configuration = await reread();
+          const next = configuration.settings;
           if (next.bind.join() !== settings.bind.join()) {
             log.warn('Reload: bind changed; the sockets stay as they are until an upgrade (USR2)');
           }
-          return generations.add(generation, next);
+          const registered = generations.add(generation, next);
+          // Gunicorn's order: the settings are read again, then onReload, then the new workers.
+          await hooks.reloaded(generation, configuration);
+          return registered;
         }),
         upgrade: spawnMasterLogic({
           command: options.reexec,
           listeners: () => listeners,
           refusal: role.refusal,
+          beforeExec: () => hooks.run('preExec'),
         }),
       },
     });
     actor = createActor(machine, { input, systemId: 'arbiter' });
     actor.on('*', (event) => logSupervision(log, event));
+    actor.on('*', hooks.observe);
     actor.on('arbiter.ready', () => resolveReady());
     actor.on('upgrade.started', (event) => role.setSuccessor(event.pid));
     actor.on('upgrade.exited', () => role.setSuccessor(null));
+    detach.push(
+      attachSystemdNotify(actor, { log, role }),
+      reapOrphans({ log, own: () => [...children].map((child) => child.pid) }),
+    );
     actor.subscribe({
       complete: () => finish(actor?.getSnapshot().output, listeners, role),
       error: (error) =>
@@ -158,6 +200,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     // WINCH it may have no children at all.
     keepAlive = setInterval(() => undefined, 1 << 30);
     role.watch();
+    void hooks.run('nworkersChanged', actor.getSnapshot().context.target, undefined);
     actor.start();
     if (stopRequested !== null) actor.send({ type: 'arbiter.stop', mode: stopRequested });
     return listeners.map((listener) => listener.url);
@@ -169,6 +212,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     role: UpgradeRole,
   ): void {
     clearInterval(keepAlive);
+    for (const stop of detach) stop();
     // While another master serves on the sockets, a unix socket file must stay.
     const shared = role.sharesSockets();
     for (const listener of listeners) {
@@ -177,9 +221,11 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     }
     role.finish();
     if (settings.pid !== undefined) removePidfile(settings.pid, process.pid);
-    resolveDone(
-      output ?? { exitCode: ExitCode.Error, reason: 'the arbiter ended without an output' },
-    );
+    const result = output ?? {
+      exitCode: ExitCode.Error,
+      reason: 'the arbiter ended without an output',
+    };
+    void hooks.run('onExit').then(() => resolveDone(result));
   }
 
   return {
@@ -201,14 +247,22 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
 async function openResources(settings: Settings, log: LogSink) {
   // A new master started by USR2 adopts the old master's sockets instead of binding.
   const handoff = takeHandoff(process.env);
+  // Read (and unset) even after an upgrade, when they can only be stale.
+  const activation = takeSocketActivation(process.env, log);
+  const activated = handoff === null ? activation : null;
   const role = createUpgradeRole({ handoff, pidfile: settings.pid, log });
   const from =
     handoff === null ? '' : ` (a new master, upgrading the master with pid ${handoff.from})`;
   log.info(`Starting corral with pid: ${process.pid}${from}`);
-  const listeners = await claimResources(settings, role.startPidfile, handoff);
+  const listeners = await claimResources(settings, role.startPidfile, handoff, activated);
+  if (activated !== null) {
+    const bind = settings.bind.join(', ');
+    log.info(`Socket activation: serving on systemd's sockets; bind (${bind}) is not used`);
+  }
   const inherited = handoff === null ? '' : `, inherited from pid ${handoff.from}`;
   for (const listener of listeners) {
-    log.info(`Listening at: ${listener.url} (${process.pid})${inherited}`);
+    const origin = listenerOrigin(listener, handoff !== null);
+    log.info(`Listening at: ${listener.url} (${process.pid})${inherited}${origin}`);
   }
   if (handoff !== null && bindChanged(handoff, settings.bind)) {
     log.warn('Upgrade: bind changed; this master keeps the inherited sockets until a restart');
@@ -218,21 +272,33 @@ async function openResources(settings: Settings, log: LogSink) {
 
 /**
  * The PID file first (so a second master refuses before binding), then the sockets: bound, or
- * adopted from the old master after an upgrade (whose pid file is then `PIDFILE.2`).
+ * adopted from the old master after an upgrade (whose pid file is then `PIDFILE.2`), or from
+ * systemd socket activation, which takes the place of `bind` as in Gunicorn.
  */
 async function claimResources(
   settings: Settings,
   pidfile: string | undefined,
   handoff: Handoff | null,
+  activated: readonly ActivatedSocket[] | null,
 ): Promise<BoundListener[]> {
   if (pidfile !== undefined) writePidfile(pidfile, process.pid);
   try {
     if (handoff !== null) return adoptListeners(handoff.sockets);
+    if (activated !== null) return adoptActivatedSockets(activated);
     return await bindListeners(settings.bind.map((address) => parseAddress(address)));
   } catch (error) {
     if (pidfile !== undefined) removePidfile(pidfile, process.pid);
     throw error;
   }
+}
+
+/** `-w auto` says what it became, since the count depends on the machine it runs on. */
+function logAutoWorkers(settings: Settings, log: LogSink): void {
+  if (settings.workers !== 'auto') return;
+  const cores = availableCores();
+  const count = autoWorkerCount(settings.workerClass, cores);
+  const available = `${cores} ${cores === 1 ? 'core' : 'cores'} available`;
+  log.info(`Workers: auto → ${count} (${available}, ${settings.workerClass} class)`);
 }
 
 /** Seeds the restart jitter; the machine itself stays deterministic. */

@@ -19,6 +19,7 @@ import {
   WORKER_BOOT_ENV,
   type WorkerBootConfig,
 } from '../protocol/worker-boot.ts';
+import { withoutNotifyEnv } from './notify-socket.ts';
 
 export interface ForkWorkerOptions {
   /**
@@ -67,7 +68,11 @@ export function forkWorker(options: ForkWorkerOptions): ChildProcess {
     // Entries 3, 4, ... of stdio become the child's fds 3, 4, ...: the listeners, the report
     // pipe, then 'ipc'.
     stdio: [std, std, std, ...listenerFds, 'pipe', 'ipc'],
-    env: { ...(options.env ?? process.env), [WORKER_BOOT_ENV]: JSON.stringify(config) },
+    // Workers never talk to systemd: only the master is the service's process.
+    env: {
+      ...withoutNotifyEnv(options.env ?? process.env),
+      [WORKER_BOOT_ENV]: JSON.stringify(config),
+    },
   });
 }
 

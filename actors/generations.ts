@@ -6,18 +6,27 @@
  */
 import { resolve } from 'node:path';
 import type { GenerationSettings } from '../machines/arbiter-machine.ts';
-import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../protocol/worker-boot.ts';
+import {
+  FIRST_LISTENER_FD,
+  type WorkerBootConfig,
+  type WorkerIdentity,
+} from '../protocol/worker-boot.ts';
 import { resolveWorkerCount } from '../settings/available-cores.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { BoundListener } from './bind-listeners.ts';
 import { processTitle } from './process-title.ts';
+import { resolveWorkerIdentity } from './worker-identity.ts';
 import { masterTimings, restartPolicy, type MasterTimings } from './master-timings.ts';
 
 export type WorkerBootBase = Omit<WorkerBootConfig, 'workerId'>;
 
 export interface Generations {
-  /** Registers `settings` as `generation` and returns what the arbiter needs of them. */
-  add(generation: number, settings: Settings): GenerationSettings;
+  /**
+   * Registers `settings` as `generation` and returns what the arbiter needs of them. `identity`
+   * is `--user`/`--group` resolved (worker-identity.ts), by default here; resolving can throw,
+   * so the master resolves it itself at start, before anything is bound.
+   */
+  add(generation: number, settings: Settings, identity?: WorkerIdentity): GenerationSettings;
   bootConfig(generation: number, workerId: number): WorkerBootConfig;
   settings(generation: number): Settings;
 }
@@ -35,9 +44,10 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
     return found;
   };
   return {
-    add(generation, settings) {
+    add(generation, settings, identity = resolveWorkerIdentity(settings)) {
       const timings = masterTimings(settings);
-      registered.set(generation, { settings, boot: workerBootBase(settings, timings, listeners) });
+      const boot = { ...workerBootBase(settings, timings, listeners), identity };
+      registered.set(generation, { settings, boot });
       return {
         workers: resolveWorkerCount(settings),
         timings: timings.worker,
@@ -53,10 +63,10 @@ function workerBootBase(
   settings: Settings,
   timings: MasterTimings,
   listeners: readonly BoundListener[],
-): WorkerBootBase {
+): Omit<WorkerBootBase, 'identity'> {
   return {
     app: settings.app,
-    cwd: process.cwd(),
+    cwd: settings.chdir ?? process.cwd(),
     workerClass: settings.workerClass,
     listeners: listeners.map((listener, index) => ({
       fd: FIRST_LISTENER_FD + index,

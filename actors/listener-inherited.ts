@@ -27,7 +27,7 @@ export function adoptListeners(sockets: readonly InheritedSocket[]): BoundListen
   return sockets.map(adopt);
 }
 
-function adopt({ fd, bind, url }: InheritedSocket): BoundListener {
+function adopt({ fd, bind, url, activation }: InheritedSocket): BoundListener {
   const check = checkAddress(bind);
   if (!check.ok) throw new BindError(url, `the inherited address '${bind}': ${check.reason}`);
   assertSocket(fd, url);
@@ -44,6 +44,7 @@ function adopt({ fd, bind, url }: InheritedSocket): BoundListener {
     address,
     url,
     fd,
+    activation,
     close() {
       if (closeFd() && address.kind === 'unix' && inode !== undefined) {
         removeSocketFileIfSame(address.path, inode);

@@ -24,10 +24,19 @@ export interface ServerHandle {
   close(callback?: () => void): void;
 }
 
+/** A TCP handle also knows its peer: a connected socket has one, a listening socket none. */
+export interface TcpServerHandle extends ServerHandle {
+  getpeername(out: SockName): number;
+}
+
+/** A unix socket handle: libuv's PipeWrap has no getsockname. */
+export type PipeServerHandle = Pick<ServerHandle, 'fd' | 'close'>;
+
 type CreateServerHandle = (
-  address: string,
-  port: number,
-  addressType: 4 | 6 | -1,
+  address: string | null,
+  port: number | null,
+  addressType: 4 | 6 | -1 | null,
+  fd?: number,
 ) => ServerHandle | number;
 
 const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })
@@ -55,6 +64,31 @@ export function bindServerHandle(
   if (deferred === 0) return handle;
   handle.close();
   return deferred;
+}
+
+/**
+ * Wraps an inherited fd the way a worker's `listen({ fd })` will: libuv looks at the socket's
+ * type (`uv_guess_handle`) and gives a TCP handle for an IPv4 or IPv6 stream socket, a pipe
+ * handle for a unix stream socket, and UV_EINVAL (a negative errno) for anything else: a
+ * datagram or seqpacket socket, a file, a closed fd. Asking here lets the master refuse such an
+ * fd at start instead of every worker failing to boot on it.
+ *
+ * Closing the handle closes the fd. It never unlinks a unix socket file: libuv does that only
+ * for a path the handle bound itself.
+ *
+ * @example
+ * const opened = openServerHandle(3);
+ * if (typeof opened !== 'number' && opened.kind === 'tcp') opened.handle.getsockname(out);
+ */
+export function openServerHandle(
+  fd: number,
+): { kind: 'tcp'; handle: TcpServerHandle } | { kind: 'unix'; handle: PipeServerHandle } | number {
+  const handle = createServerHandle(null, null, null, fd);
+  if (typeof handle === 'number') return handle;
+  // Node makes a TCPWrap or a PipeWrap; only the former can tell its address.
+  return typeof (handle as Partial<TcpServerHandle>).getpeername === 'function'
+    ? { kind: 'tcp', handle: handle as TcpServerHandle }
+    : { kind: 'unix', handle };
 }
 
 /**

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PidfileError } from '../errors.ts';
+import { isAlive } from './process-alive.ts';
 
 /**
  * Writes `pid` to `path`: a temporary file in the same directory, mode 0644, renamed into
@@ -99,16 +100,6 @@ function readPidfile(path: string): number | undefined {
   if (!/^[0-9]+$/.test(trimmed)) return undefined;
   const pid = Number(trimmed);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Signal 0 checks without signalling: EPERM means the process exists but is someone else's. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return codeOf(error) === 'EPERM';
-  }
 }
 
 function removeQuietly(path: string): void {

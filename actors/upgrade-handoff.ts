@@ -8,7 +8,9 @@
  * - `CORRAL_FD_ADDRESSES`: for each of them, in the same order, the address as configured and
  *   as bound, as JSON: `[{"bind":"127.0.0.1:0","url":"http://127.0.0.1:43125"}]`. The new
  *   master cannot ask an fd what it was bound for without wrapping it in a libuv handle, and
- *   the configured form (port 0, a host name) is needed to compare with its own settings.
+ *   the configured form (port 0, a host name) is needed to compare with its own settings. A
+ *   socket from systemd socket activation is marked `"activation":{"name":"web.socket"}`: the
+ *   new master, which finds no LISTEN_FDS of its own, must still know that `bind` is unused.
  *
  * The new master takes the variables out of its environment at once, so its workers, and any
  * master it starts later, do not inherit stale ones.
@@ -29,6 +31,8 @@ export interface InheritedSocket {
   bind: string;
   /** The address as bound, for logs and workers: `http://127.0.0.1:43125`. */
   url: string;
+  /** Set for a socket that came from systemd socket activation. */
+  activation?: { name: string | undefined };
 }
 
 export interface Handoff {
@@ -46,10 +50,14 @@ export interface Handoff {
  */
 export function handoffEnv(
   from: number,
-  listeners: readonly { address: ParsedAddress; url: string }[],
+  listeners: readonly (Pick<InheritedSocket, 'url' | 'activation'> & { address: ParsedAddress })[],
 ): Record<string, string> {
   const fds = listeners.map((_, index) => FIRST_LISTENER_FD + index);
-  const addresses = listeners.map(({ address, url }) => ({ bind: formatAddress(address), url }));
+  const addresses = listeners.map(({ address, url, activation }) => ({
+    bind: formatAddress(address),
+    url,
+    ...(activation === undefined ? {} : { activation }),
+  }));
   return {
     [UPGRADE_FROM_ENV]: String(from),
     [FDS_ENV]: fds.join(','),
@@ -102,14 +110,24 @@ function parseSockets(fdsText: string, addressesText: string): InheritedSocket[]
       `${FD_ADDRESSES_ENV} does not describe the ${fds.length} sockets of ${FDS_ENV}`,
     );
   }
-  const pairs = addresses as { bind: string; url: string }[];
-  return fds.map((fd, index) => ({ fd, bind: pairs[index]!.bind, url: pairs[index]!.url }));
+  const pairs = addresses as Omit<InheritedSocket, 'fd'>[];
+  return fds.map((fd, index) => {
+    const { bind, url, activation } = pairs[index]!;
+    return activation === undefined ? { fd, bind, url } : { fd, bind, url, activation };
+  });
 }
 
-function isPair(value: unknown): value is { bind: string; url: string } {
+function isPair(value: unknown): value is Omit<InheritedSocket, 'fd'> {
   if (typeof value !== 'object' || value === null) return false;
-  const { bind, url } = value as { bind?: unknown; url?: unknown };
-  return typeof bind === 'string' && typeof url === 'string';
+  const { bind, url, activation } = value as Record<string, unknown>;
+  return typeof bind === 'string' && typeof url === 'string' && isActivation(activation);
+}
+
+function isActivation(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { name } = value as { name?: unknown };
+  return name === undefined || typeof name === 'string';
 }
 
 function malformed(problem: string, cause?: unknown): BindError {
@@ -118,12 +136,14 @@ function malformed(problem: string, cause?: unknown): BindError {
 
 /**
  * Whether a new master's own `bind` setting differs from the addresses it inherited. It keeps
- * the inherited sockets either way (as Gunicorn does); a changed bind needs a restart.
+ * the inherited sockets either way (as Gunicorn does); a changed bind needs a restart. Sockets
+ * from systemd socket activation never came from `bind`, so there is nothing to compare.
  *
  * @example
  * bindChanged(handoff, ['127.0.0.1:0']); // false when the old master was started with the same
  */
 export function bindChanged(handoff: Handoff, bind: readonly string[]): boolean {
+  if (handoff.sockets.some((socket) => socket.activation !== undefined)) return false;
   const normal = (text: string) => {
     const check = checkAddress(text);
     return check.ok ? formatAddress(check.address) : text;

@@ -14,6 +14,7 @@ import { promotePidfile, removePidfile, upgradePidfilePath } from './pidfile.ts'
 import type { LogSink } from './supervision-log.ts';
 import type { Handoff } from './upgrade-handoff.ts';
 import { watchPromotion, type PromotionHost } from './upgrade-promotion.ts';
+import { isAlive } from './process-alive.ts';
 
 export interface UpgradeRole {
   /** The pid file to write at start: `PIDFILE`, or `PIDFILE.2` for a new master. */
@@ -24,6 +25,10 @@ export interface UpgradeRole {
   refusal(): string | null;
   /** Follows the new master this one started: its pid while it runs, null once it has exited. */
   setSuccessor(pid: number | null): void;
+  /** A new master not promoted yet: the old master's pid; otherwise null. */
+  oldMaster(): number | null;
+  /** Called once this new master is promoted (systemd-notify.ts then claims the main pid). */
+  onPromoted(listener: () => void): void;
   /** Whether another master may still serve on the sockets (then release them, not close them). */
   sharesSockets(): boolean;
   /** Stops the watch and removes the pid files that still name this master. */
@@ -45,9 +50,11 @@ export function createUpgradeRole(options: {
   let oldMaster = options.handoff?.from ?? null;
   let successor: number | null = null;
   let stopWatch = () => undefined as void;
+  const promoted: Array<() => void> = [];
   const promote = () => {
     oldMaster = null;
     log.info(`Master has been promoted (pid: ${process.pid}); the old master has exited`);
+    for (const listener of promoted) listener();
     if (pidfile === undefined) return;
     try {
       promotePidfile(pidfile, process.pid);
@@ -69,19 +76,14 @@ export function createUpgradeRole(options: {
     setSuccessor(pid) {
       successor = pid;
     },
+    oldMaster: () => oldMaster,
+    onPromoted(listener) {
+      promoted.push(listener);
+    },
     sharesSockets: () => oldMaster !== null || (successor !== null && isAlive(successor)),
     finish() {
       stopWatch();
       if (pidfile !== undefined) removePidfile(upgradePidfilePath(pidfile), process.pid);
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -21,11 +21,13 @@ export interface SpawnMasterOptions {
   /** Absent when an embedding program gave none: then there is nothing to re-execute. */
   command: ReexecCommand | undefined;
   /** The sockets to hand over, in order. */
-  listeners: () => readonly Pick<BoundListener, 'address' | 'url' | 'fd'>[];
+  listeners: () => readonly Pick<BoundListener, 'address' | 'url' | 'fd' | 'activation'>[];
   /** Why this master may not start an upgrade now, or null when it may. */
   refusal: () => string | null;
   /** The new master's environment before the handoff variables; defaults to this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Runs before the new master is started (the `preExec` hook); the start waits for it. */
+  beforeExec?: () => Promise<void>;
 }
 
 /**
@@ -40,10 +42,26 @@ export function spawnMasterLogic(options: SpawnMasterOptions) {
       command === undefined
         ? 'no command line to re-execute was given (an embedding program must pass `reexec`)'
         : options.refusal();
-    if (command !== undefined && reason === null) return startNewMaster(command, options, report);
+    if (command !== undefined && reason === null) {
+      if (options.beforeExec === undefined) return startNewMaster(command, options, report);
+      return afterPreExec(options.beforeExec, () => startNewMaster(command, options, report));
+    }
     report({ type: 'upgrade.exited', pid: null, code: null, signal: null, error: String(reason) });
     return undefined;
   });
+}
+
+/** Starts once `before` is done, unless the actor was stopped meanwhile (this master halted). */
+function afterPreExec(before: () => Promise<void>, start: () => () => void): () => void {
+  let stopped = false;
+  let detach: (() => void) | undefined;
+  void before().then(() => {
+    if (!stopped) detach = start();
+  });
+  return () => {
+    stopped = true;
+    detach?.();
+  };
 }
 
 function startNewMaster(

@@ -12,13 +12,25 @@ import type {
   WorkerProcessCommand,
   WorkerProcessEvent,
   WorkerProcessInput,
+  WorkerSignal,
 } from '../machines/worker-machine.ts';
 import { isWorkerMessage, type WorkerMessage } from '../protocol/ipc-messages.ts';
 import { isStallReport, type StallReport } from '../protocol/stall-report.ts';
 import { reportPipeOf } from './fork-worker.ts';
 
-/** Starts the process for one worker id; the composition root decides what that means. */
-export type SpawnWorker = (workerId: number, generation: number) => ChildProcess;
+/**
+ * Starts the process for one worker id; the composition root decides what that means. It may
+ * wait first (for the `preFork` hook) and give the process later.
+ */
+export type SpawnWorker = (
+  workerId: number,
+  generation: number,
+) => ChildProcess | Promise<ChildProcess>;
+
+interface Followed {
+  signal(signal: WorkerSignal): void;
+  dispose(): void;
+}
 
 /**
  * @example
@@ -27,43 +39,70 @@ export type SpawnWorker = (workerId: number, generation: number) => ChildProcess
 export function workerProcessLogic(spawn: SpawnWorker) {
   return fromCallback<WorkerProcessCommand, WorkerProcessInput>(({ input, sendBack, receive }) => {
     const send = (event: WorkerProcessEvent) => sendBack(event);
-    let child: ChildProcess;
-    try {
-      child = spawn(input.workerId, input.generation);
-    } catch (error) {
-      send({ type: 'process.exited', code: null, signal: null, error: String(error) });
-      return undefined;
-    }
-    let exited = false;
-    child.on('message', (message: unknown) => {
-      if (isWorkerMessage(message)) send(toEvent(message));
-    });
-    const reports = reportPipeOf(child);
-    if (reports !== null)
-      readStallReports(reports, (report) => send({ type: 'ipc.stall', report }));
-    child.once('error', (error) => {
-      // 'error' without a pid means the fork itself failed; later errors (a failed kill or
-      // send) are followed by 'exit' when they matter.
-      if (child.pid === undefined && !exited) {
-        exited = true;
-        send({ type: 'process.exited', code: null, signal: null, error: error.message });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      exited = true;
-      send({ type: 'process.exited', code, signal });
-    });
-    if (child.pid !== undefined) send({ type: 'process.spawned', pid: child.pid });
+    let followed: Followed | undefined;
+    let stopped = false;
+    // A stop the machine sends while the process is not there yet is delivered once it is.
+    let pending: WorkerSignal | undefined;
     receive((command) => {
-      if (!exited) child.kill(command.signal);
+      if (followed === undefined) pending = command.signal;
+      else followed.signal(command.signal);
     });
-    // The actor stops with its machine; a process still running then must not outlive it, and
-    // a pipe an orphaned grandchild still holds must not keep the master alive.
+    const failed = (error: unknown) => {
+      if (!stopped)
+        send({ type: 'process.exited', code: null, signal: null, error: String(error) });
+    };
+    const attach = (child: ChildProcess) => {
+      // The machine is gone: nobody would supervise this process.
+      if (stopped) return void child.kill('SIGKILL');
+      followed = follow(child, send);
+      if (pending !== undefined) followed.signal(pending);
+    };
+    try {
+      const started = spawn(input.workerId, input.generation);
+      if ('then' in started) started.then(attach, failed);
+      else attach(started);
+    } catch (error) {
+      failed(error);
+    }
     return () => {
-      if (!exited) child.kill('SIGKILL');
-      reports?.destroy();
+      stopped = true;
+      followed?.dispose();
     };
   });
+}
+
+/** Turns what one child process does into events; the events start with `process.spawned`. */
+function follow(child: ChildProcess, send: (event: WorkerProcessEvent) => void): Followed {
+  let exited = false;
+  child.on('message', (message: unknown) => {
+    if (isWorkerMessage(message)) send(toEvent(message));
+  });
+  const reports = reportPipeOf(child);
+  if (reports !== null) readStallReports(reports, (report) => send({ type: 'ipc.stall', report }));
+  child.once('error', (error) => {
+    // 'error' without a pid means the fork itself failed; later errors (a failed kill or
+    // send) are followed by 'exit' when they matter.
+    if (child.pid === undefined && !exited) {
+      exited = true;
+      send({ type: 'process.exited', code: null, signal: null, error: error.message });
+    }
+  });
+  child.once('exit', (code, signal) => {
+    exited = true;
+    send({ type: 'process.exited', code, signal });
+  });
+  if (child.pid !== undefined) send({ type: 'process.spawned', pid: child.pid });
+  return {
+    signal(signal) {
+      if (!exited) child.kill(signal);
+    },
+    // The actor stops with its machine; a process still running then must not outlive it, and
+    // a pipe an orphaned grandchild still holds must not keep the master alive.
+    dispose() {
+      if (!exited) child.kill('SIGKILL');
+      reports?.destroy();
+    },
+  };
 }
 
 /**

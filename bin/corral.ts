@@ -1,12 +1,17 @@
 /**
- * `corral [options] APP_MODULE`: parse the command line, start the arbiter, exit with its code.
+ * `corral [options] APP_MODULE`: read the settings (command line, CORRAL_CMD_ARGS, config file,
+ * environment), then print them, check them, or start the arbiter and exit with its code.
  * Nothing else lives here; everything it calls is public API.
  */
-import { CorralError } from '../errors.ts';
+import { CorralError, UsageError } from '../errors.ts';
+import { checkApp, type AppCheck } from '../actors/check-app.ts';
+import { readConfiguration } from '../actors/read-configuration.ts';
 import { createArbiter } from '../actors/create-arbiter.ts';
+import { processTitle } from '../actors/process-title.ts';
 import { reexecCommand } from '../actors/upgrade-command.ts';
 import { createLogger } from '../logging/create-logger.ts';
-import { parseCommandLine, usageHint, usageLine } from '../settings/parse-command-line.ts';
+import { usageHint, usageLine } from '../settings/parse-command-line.ts';
+import { renderResolvedSettings } from '../settings/render-resolved-settings.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
 import { installLastResort } from './last-resort.ts';
 
@@ -14,26 +19,35 @@ import { installLastResort } from './last-resort.ts';
 const reexec = reexecCommand(process.argv.slice(2));
 
 async function main(argv: string[]): Promise<number> {
-  let command;
+  let read;
   try {
-    command = parseCommandLine(argv, process.env);
+    read = await readConfiguration({ argv, env: process.env, cwd: reexec.cwd });
   } catch (error) {
     if (!(error instanceof CorralError)) throw error;
-    process.stderr.write(`corral: error: ${error.message}\n${usageLine()}\n${usageHint()}\n`);
+    process.stderr.write(errorText(error));
     return error.exitCode;
   }
-  if (command.kind !== 'run') {
-    process.stdout.write(`${command.text}\n`);
+  if (read.kind !== 'run') {
+    process.stdout.write(`${read.text}\n`);
     return ExitCode.Ok;
   }
-  const logger = createLogger({ level: command.settings.logLevel });
-  // HUP reads the same command line again against the environment as it is then.
-  const reloadSettings = () => {
-    const again = parseCommandLine(argv, process.env);
+  const { settings, sources, hooks } = read;
+  if (settings.printConfig) {
+    process.stdout.write(`${renderResolvedSettings(settings, sources, hooks)}\n`);
+    return ExitCode.Ok;
+  }
+  if (settings.chdir !== undefined) process.chdir(settings.chdir);
+  if (settings.checkConfig) return reportCheck(await checkApp(settings));
+  // Only the CLI: an embedding program owns its process's title.
+  process.title = processTitle('master', settings);
+  const logger = createLogger({ level: settings.logLevel });
+  // HUP reads every source again: the config file and the environment as they are then.
+  const reloadSettings = async () => {
+    const again = await readConfiguration({ argv, env: process.env, cwd: reexec.cwd });
     if (again.kind !== 'run') throw new Error('the command line no longer starts a server');
-    return { settings: again.settings };
+    return { settings: again.settings, hooks: again.hooks };
   };
-  const arbiter = createArbiter(command.settings, { logger, reloadSettings, reexec });
+  const arbiter = createArbiter(settings, { logger, hooks, reloadSettings, reexec });
   installLastResort(arbiter, logger);
   try {
     await arbiter.start();
@@ -44,6 +58,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const { exitCode } = await arbiter.done;
   return exitCode;
+}
+
+/** Each problem on a line of its own; a usage error also gets the usage line and the hint. */
+function errorText(error: CorralError): string {
+  const lines = error.message.split('\n').map((line) => `corral: error: ${line}\n`);
+  const usage = error instanceof UsageError ? `${usageLine()}\n${usageHint()}\n` : '';
+  return `${lines.join('')}${usage}`;
+}
+
+function reportCheck(check: AppCheck): number {
+  if (check.ok) {
+    process.stdout.write('corral: the settings and the app are fine\n');
+    return ExitCode.Ok;
+  }
+  process.stderr.write(`corral: error: ${check.reason}\n`);
+  return ExitCode.Error;
 }
 
 process.exit(await main(process.argv.slice(2)));

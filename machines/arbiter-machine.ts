@@ -36,6 +36,7 @@ export const arbiterMachine = arbiterSetup.createMachine({
     generation: 1,
     lastGeneration: 1,
     rollbackGeneration: null,
+    rollbackSettings: null,
     reloadQueued: false,
     nextWorkerId: 1,
     workers: {},

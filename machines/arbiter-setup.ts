@@ -202,8 +202,10 @@ export const arbiterSetup = setup({
       enqueue.emit({ type: 'arbiter.paused' });
     }),
     startReload: enqueueActions(({ context, enqueue }) => {
+      const { timings, policy, target, configuredWorkers } = context;
       enqueue.assign({
         rollbackGeneration: context.generation,
+        rollbackSettings: { timings, policy, target, configuredWorkers },
         reloadQueued: false,
         paused: false,
       });
@@ -222,17 +224,30 @@ export const arbiterSetup = setup({
         configuredWorkers: settings.workers,
         target,
       });
+      if (target !== context.target)
+        enqueue.emit({ type: 'workers.changed', target, previous: context.target });
     }),
     rollBack: enqueueActions(({ context, enqueue }, params: { reason: string }) => {
-      const failed = context.generation;
+      // Settings that could not be read were never applied: the failed generation is the one
+      // the reload announced, and its number stays used, so log lines never name two.
+      const unread = context.generation === context.rollbackGeneration;
+      const failed = unread ? context.lastGeneration + 1 : context.generation;
+      // The old generation keeps serving with what it ran with, count included.
+      const restored = context.rollbackSettings ?? {};
       enqueue.assign({
+        ...restored,
         generation: context.rollbackGeneration ?? context.generation,
+        lastGeneration: Math.max(context.lastGeneration, failed),
         rollbackGeneration: null,
+        rollbackSettings: null,
       });
+      const target = context.rollbackSettings?.target;
+      if (target !== undefined && target !== context.target)
+        enqueue.emit({ type: 'workers.changed', target, previous: context.target });
       enqueue.emit({ type: 'reload.failed', generation: failed, reason: params.reason });
     }),
     finishReload: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ rollbackGeneration: null });
+      enqueue.assign({ rollbackGeneration: null, rollbackSettings: null });
       enqueue.emit({
         type: 'reload.done',
         generation: context.generation,

@@ -80,6 +80,12 @@ export type ArbiterEmitted =
   | { type: 'upgrade.refused'; reason: string }
   | ({ type: 'upgrade.exited' } & UpgradeExit);
 
+/** The parts of the context a generation sets, kept while a reload may still roll back. */
+export type RollbackSettings = Pick<
+  ArbiterContext,
+  'timings' | 'policy' | 'target' | 'configuredWorkers'
+>;
+
 export interface ArbiterContext {
   timings: WorkerTimings;
   policy: RestartPolicy;
@@ -94,6 +100,8 @@ export interface ArbiterContext {
   lastGeneration: number;
   /** During a reload: the generation to go back to if the new one fails to boot. */
   rollbackGeneration: number | null;
+  /** During a reload: what the generation to go back to ran with, restored with it. */
+  rollbackSettings: RollbackSettings | null;
   /** A HUP that arrived during a reload: one more reload runs when this one ends. */
   reloadQueued: boolean;
   nextWorkerId: number;

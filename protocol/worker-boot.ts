@@ -65,6 +65,24 @@ export interface WorkerBootConfig {
   hookTimeoutMs: number;
   /** The process title to set: `corral: worker [name]`. */
   title: string;
+  /** `--check-config`: load the app, report `booted` and exit 0, without serving. */
+  checkOnly?: boolean;
+  /**
+   * Who the worker runs as (`--user`, `--group`), resolved to ids by the master; the worker
+   * switches itself before the app loads. Undefined: it keeps the master's identity.
+   */
+  identity: WorkerIdentity | undefined;
+}
+
+/** A user and group to switch to, as the master resolved them from names or ids. */
+export interface WorkerIdentity {
+  uid: number;
+  gid: number;
+  /**
+   * The user's name, for its supplementary groups (initgroups). Undefined for a uid with no
+   * account, or when only a group is given: the group is then the only one.
+   */
+  user: string | undefined;
 }
 
 export function readWorkerBootConfig(env: NodeJS.ProcessEnv): WorkerBootConfig {

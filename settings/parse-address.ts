@@ -1,7 +1,8 @@
 /**
  * Bind addresses, as `-b/--bind` and the `bind` setting take them: `HOST:PORT`, `HOST` (port
  * 8000), `:PORT` (all IPv4 interfaces, as in Gunicorn), `[IPV6]:PORT`, `[IPV6]`, a bare IPv6
- * literal, `tcp://HOST:PORT`, and `unix:PATH` / `unix://PATH`.
+ * literal, `tcp://HOST:PORT`, `unix:PATH` / `unix://PATH`, and `fd://N` (a socket the master
+ * inherited as file descriptor N, as Gunicorn takes it).
  *
  * Parsing is pure: hostnames are resolved later, when the master binds.
  */
@@ -9,7 +10,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.ts';
 
 export type ParsedAddress =
-  { kind: 'tcp'; host: string; port: number; family: 4 | 6 } | { kind: 'unix'; path: string };
+  | { kind: 'tcp'; host: string; port: number; family: 4 | 6 }
+  | { kind: 'unix'; path: string }
+  | { kind: 'fd'; fd: number };
 
 /** The outcome of checking one address: the parsed form, or why it is not one. */
 export type AddressCheck = { ok: true; address: ParsedAddress } | { ok: false; reason: string };
@@ -18,6 +21,9 @@ export const DEFAULT_PORT = 8000;
 
 /** Where `:PORT` listens: all IPv4 interfaces, as Gunicorn's empty host does. */
 const ANY_IPV4 = '0.0.0.0';
+
+/** File descriptors are C ints. */
+const FD_MAX = 2 ** 31 - 1;
 
 /** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
 const UNIX_PATH_MAX_BYTES = 107;
@@ -30,6 +36,7 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
  * @example
  * parseAddress('[::1]:8080'); // { kind: 'tcp', host: '::1', port: 8080, family: 6 }
  * parseAddress('unix:/run/app.sock'); // { kind: 'unix', path: '/run/app.sock' }
+ * parseAddress('fd://3'); // { kind: 'fd', fd: 3 }
  */
 export function parseAddress(text: string): ParsedAddress {
   const check = checkAddress(text);
@@ -45,7 +52,7 @@ export function parseAddress(text: string): ParsedAddress {
  */
 export function checkAddress(text: string): AddressCheck {
   if (/^unix:/i.test(text)) return checkUnixPath(text.replace(/^unix:(\/\/)?/i, ''));
-  if (/^fd:\/\//i.test(text)) return fail('fd:// addresses are not supported yet');
+  if (/^fd:\/\//i.test(text)) return checkFd(text.replace(/^fd:\/\//i, ''));
   const rest = text.replace(/^tcp:\/\//i, '');
   if (rest.startsWith('[') || rest.includes(']')) return checkBracketed(rest);
   if (isIPv6(rest)) return tcp(rest, DEFAULT_PORT, 6);
@@ -63,6 +70,7 @@ export function checkAddress(text: string): AddressCheck {
  */
 export function formatAddress(address: ParsedAddress): string {
   if (address.kind === 'unix') return `unix:${address.path}`;
+  if (address.kind === 'fd') return `fd://${address.fd}`;
   return address.family === 6
     ? `[${address.host}]:${address.port}`
     : `${address.host}:${address.port}`;
@@ -109,6 +117,15 @@ function checkUnixPath(path: string): AddressCheck {
   }
   if (path.includes('\0')) return fail('the unix socket path contains a NUL byte');
   return { ok: true, address: { kind: 'unix', path } };
+}
+
+/** Only the number is checked here: whether fd N is an open stream socket is known at start. */
+function checkFd(text: string): AddressCheck {
+  if (text === '') return fail('the file descriptor number is empty');
+  if (!/^[0-9]+$/.test(text)) return fail(`'${text}' is not a file descriptor number`);
+  const fd = Number(text);
+  if (fd > FD_MAX) return fail(`file descriptor ${text} is out of range 0-${FD_MAX}`);
+  return { ok: true, address: { kind: 'fd', fd } };
 }
 
 function tcp(host: string, port: number, family: 4 | 6): AddressCheck {

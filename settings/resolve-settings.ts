@@ -1,8 +1,10 @@
 /**
- * Layering: each source of settings (the environment, later a config file and CORRAL_CMD_ARGS,
- * the command line) is a layer of raw values, least authoritative first. For each setting the
- * last layer that has a value wins; it is checked by its row's validator, and a bad value is a
- * usage error that names where it came from. Values a later layer overrides are not checked.
+ * Layering: each source of settings (the environment, a config file, CORRAL_CMD_ARGS, the
+ * command line, or an embedding program) is a layer of raw values, least authoritative first.
+ * For each setting the last layer that has a value wins; it is checked by its row's validator,
+ * and a bad value is a usage error that names where it came from. Every problem is reported at
+ * once, a line each. Values a later layer overrides are not checked here (a config file checks
+ * all of its own values as it is read: see config-object.ts).
  */
 import { UsageError } from '../errors.ts';
 import type { Settings } from './settings.ts';
@@ -10,7 +12,8 @@ import { settingRows } from './settings-table.ts';
 import type { AnySettingSpec, SettingName } from './setting-spec.ts';
 
 /** Where a setting's value came from, for `--print-config` and error messages. */
-export type SettingSource = 'default' | 'environment' | 'command-line' | 'program';
+export type SettingSource =
+  'default' | 'environment' | 'config-file' | 'CORRAL_CMD_ARGS' | 'command-line' | 'program';
 
 /** One raw value: as written, unchecked, with the words that name its origin in errors. */
 export interface LayerValue {
@@ -39,11 +42,17 @@ export interface ResolvedSettings {
 export function resolveSettings(layers: readonly SettingsLayer[]): ResolvedSettings {
   const settings: Partial<Record<SettingName, unknown>> = {};
   const sources: Partial<Record<SettingName, SettingSource>> = {};
+  const problems: string[] = [];
   for (const row of settingRows) {
-    const [value, source] = resolveOne(row, layers);
-    settings[row.name] = value;
-    sources[row.name] = source;
+    const resolved = resolveOne(row, layers);
+    if (typeof resolved === 'string') {
+      problems.push(resolved);
+      continue;
+    }
+    settings[row.name] = resolved[0];
+    sources[row.name] = resolved[1];
   }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
   // Every row was visited and each value passed its own row's validator.
   return {
     settings: settings as Settings,
@@ -69,19 +78,20 @@ export function environmentLayer(env: NodeJS.ProcessEnv): SettingsLayer {
   return { source: 'environment', values };
 }
 
+/** The value and its source, or the problem with it. */
 function resolveOne(
   row: AnySettingSpec,
   layers: readonly SettingsLayer[],
-): [unknown, SettingSource] {
+): [unknown, SettingSource] | string {
   const layer = layers.findLast((candidate) => candidate.values[row.name] !== undefined);
   const given = layer?.values[row.name];
   if (layer === undefined || given === undefined) {
-    if (row.required === true) throw new UsageError(`${requiredName(row)} is required`);
+    if (row.required === true) return `${requiredName(row)} is required`;
     // A copy, so that nobody who changes their settings changes the table's defaults.
     return [structuredClone(row.default), 'default'];
   }
   const checked = row.validate(given.value);
-  if (!checked.ok) throw new UsageError(`${given.origin} ${checked.problem}`);
+  if (!checked.ok) return `${given.origin} ${checked.problem}`;
   return [checked.value, layer.source];
 }
 

@@ -108,7 +108,7 @@ export const appModule: Validator<string> = (input) =>
  */
 export const bindAddresses: Validator<string[]> = (input) => {
   const items = typeof input === 'string' ? [input] : input;
-  const shapes = 'HOST:PORT, [IPV6]:PORT or unix:PATH';
+  const shapes = 'HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N';
   if (!Array.isArray(items) || items.length === 0)
     return expected(`addresses like ${shapes}`, input);
   for (const item of items) {

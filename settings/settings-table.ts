@@ -90,9 +90,9 @@ export const settingsTable = [
     metavar: 'ADDRESS',
     default: ['127.0.0.1:8000'],
     validate: bindAddresses,
-    summary: 'an address to listen on: HOST:PORT, [IPV6]:PORT or unix:PATH; repeatable',
+    summary: 'an address to listen on: HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N; repeatable',
     description:
-      'An address to listen on; repeat the option to listen on several. `HOST:PORT` or `HOST` (port 8000) for TCP; `:PORT` for every IPv4 interface, as Gunicorn reads an empty host; `[IPV6]:PORT`, `[IPV6]` or a bare IPv6 literal such as `::1` for IPv6; `unix:PATH` or `unix://PATH` for a unix socket. A leading `tcp://` is accepted and ignored. A host name is resolved to its IPv4 address when the master starts, as in Gunicorn: ask for IPv6 with a literal. Port 0 lets the system pick a free port, which the `Listening at:` log line shows. The master only binds these sockets; the workers listen on them and accept connections themselves, so the master is never in the data path. A unix socket file left behind by a dead server is removed, while one that a live server answers on, or a path that is not a socket, is an error. The default is `127.0.0.1:8000`, or `0.0.0.0:$PORT` when the `PORT` environment variable is set (as on Heroku-style platforms); an empty `PORT` counts as unset.',
+      'An address to listen on; repeat the option to listen on several. `HOST:PORT` or `HOST` (port 8000) for TCP; `:PORT` for every IPv4 interface, as Gunicorn reads an empty host; `[IPV6]:PORT`, `[IPV6]` or a bare IPv6 literal such as `::1` for IPv6; `unix:PATH` or `unix://PATH` for a unix socket. A leading `tcp://` is accepted and ignored. A host name is resolved to its IPv4 address when the master starts, as in Gunicorn: ask for IPv6 with a literal. Port 0 lets the system pick a free port, which the `Listening at:` log line shows. The master only binds these sockets; the workers listen on them and accept connections themselves, so the master is never in the data path. A unix socket file left behind by a dead server is removed, while one that a live server answers on, or a path that is not a socket, is an error. `fd://N` serves on a socket corral was given as file descriptor N by the process that started it (bound, and listening or not); it must be an open TCP or unix stream socket, or corral exits with code 1 naming it, and corral never removes its socket file. Under systemd socket activation (`LISTEN_FDS` and `LISTEN_PID` naming the master), corral serves on the sockets systemd passed and does not use this setting, as Gunicorn does; see [socket-activation.md](socket-activation.md). The default is `127.0.0.1:8000`, or `0.0.0.0:$PORT` when the `PORT` environment variable is set (as on Heroku-style platforms); an empty `PORT` counts as unset.',
   }),
   defineSetting({
     name: 'backlog',
@@ -161,11 +161,11 @@ export const settingsTable = [
     cli: { long: '--graceful-timeout' },
     type: 'seconds',
     metavar: 'SECONDS',
-    default: 30,
+    default: 25,
     validate: seconds,
     summary: 'how long a stopping worker may finish its requests before it is killed',
     description:
-      'Seconds a worker gets, once it is asked to stop (a graceful shutdown, a reload, scaling down), to finish the requests in flight before it is killed. It stops accepting new connections at once.',
+      "Seconds a worker gets, once it is asked to stop (a graceful shutdown, a reload, scaling down), to finish the requests in flight before it is killed. It stops accepting new connections at once. The default, 25 (Gunicorn's is 30), lets a graceful stop end within Kubernetes' default `terminationGracePeriodSeconds` of 30 with a few seconds to spare; keep this plus any `preStop` delay below the pod's grace period (see docs/systemd.md).",
   }),
   defineSetting({
     name: 'bootTimeout',
@@ -298,7 +298,7 @@ export const settingsTable = [
     validate: filePath,
     summary: 'change to this directory before loading the config file and the app',
     description:
-      'A directory the master changes to before it looks for a config file, binds, writes the PID file or loads the app; relative paths in every setting are read from it, and the workers start in it. The default is the directory corral was started in. It may be given on the command line or in `CORRAL_CMD_ARGS`; in a config file it only moves the app and the workers, since the file has been found by then.',
+      'A directory the master changes to before it looks for a config file, binds, writes the PID file or loads the app; relative paths in every setting are read from it, and the workers start in it. The default is the directory corral was started in. Given on the command line or in `CORRAL_CMD_ARGS`, it also says where to look for `corral.config.*`; given in a config file, it applies to everything after the file has been found.',
   }),
   defineSetting({
     name: 'env',
@@ -323,7 +323,7 @@ export const settingsTable = [
     validate: word,
     summary: 'run the workers as this user (name or uid); the master must be root',
     description:
-      "A user name or numeric id to run the workers as. The master keeps its own identity (it binds privileged ports and writes the PID file first), and each worker is started with this user's uid and, unless `--group` says otherwise, the user's primary group and supplementary groups. Switching needs a master started as root; otherwise a user other than the current one is an error at start. An unknown user is an error naming it.",
+      "A user name or numeric id to run the workers as. The master keeps its own identity (it binds privileged ports and writes the PID file), and each worker switches to this user's uid and, unless `--group` says otherwise, the user's primary group and supplementary groups, before the app loads. A numeric id with no account is accepted (with no supplementary groups). Switching needs a master started as root; otherwise a user other than the current one is an error at start. An unknown user is an error naming it, exit 1, before anything is bound. The app, corral and its dependencies must be readable by this user.",
   }),
   defineSetting({
     name: 'group',
@@ -335,7 +335,7 @@ export const settingsTable = [
     validate: word,
     summary: 'run the workers as this group (name or gid)',
     description:
-      "A group name or numeric id to run the workers as; by default the primary group of `--user`, or the master's own group. An unknown group is an error naming it.",
+      "A group name or numeric id to run the workers as; by default the primary group of `--user`, or the master's own group. Without `--user`, it is the workers' only group. An unknown group is an error naming it, exit 1, before anything is bound.",
   }),
   defineSetting({
     name: 'umask',
@@ -347,7 +347,7 @@ export const settingsTable = [
     validate: fileModeMask,
     summary: 'file mode mask for the master and workers, such as 022 or 0o027',
     description:
-      'A file mode creation mask, set in the master as it starts, so it applies to unix sockets and the PID file it creates and is inherited by the workers. Written in octal with a leading `0` or `0o` (`022`, `0o027`), in hex with `0x`, or in decimal. By default the mask corral was started with is kept (Gunicorn sets 0, which leaves unix sockets writable by everyone; corral does not change a mask nobody asked it to).',
+      'A file mode creation mask, set in the master as it starts, before it binds, so it applies to the unix sockets it creates and is inherited by the workers. The PID file is always 0644, as in Gunicorn, since tools read it. Written in octal with a leading `0` or `0o` (`022`, `0o027`), in hex with `0x`, or in decimal. By default the mask corral was started with is kept (Gunicorn sets 0, which leaves unix sockets writable by everyone; corral does not change a mask nobody asked it to).',
   }),
   defineSetting({
     name: 'name',
@@ -359,7 +359,7 @@ export const settingsTable = [
     validate: word,
     summary: "a name for process titles: 'corral: master [NAME]'; the app by default",
     description:
-      "The name in the processes' titles, as `ps` and `top` show them: `corral: master [NAME]` and `corral: worker [NAME]`. The default is APP_MODULE. Linux shows at most as many characters as the command line that started the process had, so a long title may be cut.",
+      "The name in the processes' titles, as `ps` and `top` show them: `corral: master [NAME]` and `corral: worker [NAME]`. The default is APP_MODULE. Linux shows at most as many characters as the command line that started the process had, so a long title is cut at the end; `top` and `ps -o comm` show its first 15 characters (`corral: master`). Only the CLI sets the master's title: a program that embeds corral keeps its own.",
   }),
   defineSetting({
     name: 'hookTimeout',

@@ -2,11 +2,13 @@
  * The entry point of a worker process, forked by the master (see actors/fork-worker.ts) with
  * the bound listening sockets at fds 3, 4, ... and the boot config in CORRAL_WORKER_BOOT.
  *
- * In order: read the boot config; start the stall watchdog (before any of the app runs, so a
+ * In order: read the boot config; set the process title and switch to `--user`/`--group` (so
+ * none of the app runs as root); start the stall watchdog (before any of the app runs, so a
  * boot stuck in the app's top level is reported too); ignore the signals meant for the master;
- * install the stop handlers; start the heartbeat (which also checks the memory ceiling); load
- * the app (on failure: `boot-failed`, then exit 3 or 4); report `booted`; serve on every
- * listener with the configured worker class; report `ready`.
+ * install the stop handlers; start the heartbeat (which also checks the memory ceiling); import
+ * the config file's worker hooks and run `postFork`; load the app (on failure: `boot-failed`,
+ * then exit 3 or 4); run `postWorkerInit`; report `booted`; serve on every listener with the
+ * configured worker class; report `ready`. Every exit after that point runs `workerExit` first.
  *
  * Every request is recorded in the in-flight table (for stall reports) and counted (for
  * max-requests) as it starts, before the app sees it.
@@ -14,16 +16,19 @@
 import type { RequestListener } from 'node:http';
 import { ExitCode } from '../protocol/exit-codes.ts';
 import { readWorkerBootConfig, type WorkerBootConfig } from '../protocol/worker-boot.ts';
-import { reportAbort } from './abort-report.ts';
 import { asyncWorker } from './async-worker.ts';
+import { dropPrivilegesOrExit } from './drop-privileges.ts';
 import { guardListener } from './guard-listener.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { loadApp } from './load-app.ts';
 import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
+import { withRequestHooks } from './request-hooks.ts';
 import { startStallWatchdog, type StallWatchdog } from './stall-watchdog.ts';
+import { exitAfterHook, installStopSignals } from './stop-signals.ts';
 import { syncWorker } from './sync-worker.ts';
 import type { WorkerClass } from './worker-class.ts';
+import { createWorkerHooks, type WorkerHookRunner } from './worker-hooks.ts';
 import { createWorkerLog, type WorkerLog } from './worker-log.ts';
 import { createStopControl, type StopControl } from './worker-stop.ts';
 
@@ -37,20 +42,26 @@ const workerClasses: Record<WorkerBootConfig['workerClass'], WorkerClass> = {
 const masterSignals = ['SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGWINCH', 'SIGUSR2'] as const;
 
 const config = readWorkerBootConfig(process.env);
-const log = createWorkerLog(config.workerId);
+// First: ps names the worker from the start, and nothing after this line runs as root.
+process.title = config.title;
+await dropPrivilegesOrExit(config.identity);
+const log = createWorkerLog(config.workerId, config.logLevel);
+const hooks = createWorkerHooks(config, log);
+// Every way out from here on passes through it, so `workerExit` runs once, last.
+const exitWorker = exitAfterHook(hooks, (code) => process.exit(code));
 const watchdog = startStallWatchdog({ ...config, log });
 for (const signal of masterSignals) process.on(signal, () => {});
 const stop = createStopControl({
   orphanGraceMs: config.orphanGraceMs,
-  exit: (code) => process.exit(code),
+  exit: exitWorker,
 });
-installStopHandlers(stop, log);
+installStopSignals({ stop, log, hooks, exit: exitWorker });
 const recycling = createRecycling({ config, send: postToMaster });
 startHeartbeat(config.heartbeatMs, () => {
   postToMaster({ act: 'heartbeat' });
   recycling.onHeartbeat();
 });
-await boot(config, { stop, log, watchdog, recycling });
+await boot(config, { stop, log, watchdog, recycling, hooks });
 
 /** What boot drives besides the config: created before the app is loaded. */
 interface WorkerParts {
@@ -58,22 +69,30 @@ interface WorkerParts {
   log: WorkerLog;
   watchdog: StallWatchdog;
   recycling: Recycling;
+  hooks: WorkerHookRunner;
 }
 
 async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void> {
-  const { stop, log, watchdog } = parts;
+  const { stop, log, watchdog, hooks } = parts;
+  // The master has loaded the same file already, so a failure here is rare; it is a boot failure.
+  const hooksLoaded = await hooks.load();
+  if (!hooksLoaded.ok) return failBoot(ExitCode.WorkerBootError, hooksLoaded);
+  // --check-config asks only whether the app loads: no hook runs for it.
+  if (config.checkOnly !== true) await hooks.run('postFork');
   const loaded = await loadApp(config.app, config.cwd);
-  if (!loaded.ok) {
-    // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
-    if (loaded.cause !== undefined) log.error(`cannot load '${config.app}'`, loaded.cause);
-    await flushToMaster({ act: 'boot-failed', exitCode: loaded.exitCode, reason: loaded.reason });
-    process.exit(loaded.exitCode);
+  // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
+  if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
+  // --check-config: the app loads, which is all that was asked.
+  if (config.checkOnly === true) {
+    await flushToMaster({ act: 'booted' });
+    process.exit(ExitCode.Ok);
   }
+  await hooks.run('postWorkerInit');
   postToMaster({ act: 'booted' });
   const guarded = guardListener(loaded.listener, (error, req) =>
     log.error(`${req.method ?? '?'} ${req.url ?? '?'} failed`, error),
   );
-  const listener = observeRequests(guarded, parts.recycling);
+  const listener = observeRequests(withRequestHooks(guarded, hooks), parts.recycling);
   try {
     const serving = await workerClasses[config.workerClass].serve({ config, listener, log });
     if (!stop.serving(serving)) return;
@@ -82,8 +101,18 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
     postToMaster({ act: 'ready' });
   } catch (error) {
     log.error('cannot listen on the inherited sockets', error);
-    process.exit(ExitCode.Error);
+    exitWorker(ExitCode.Error);
   }
+}
+
+async function failBoot(
+  exitCode: 3 | 4,
+  failure: { reason: string; cause?: unknown },
+  what = 'cannot boot',
+): Promise<void> {
+  if (failure.cause !== undefined) log.error(what, failure.cause);
+  await flushToMaster({ act: 'boot-failed', exitCode, reason: failure.reason });
+  exitWorker(exitCode);
 }
 
 function observeRequests(listener: RequestListener, recycling: Recycling): RequestListener {
@@ -91,16 +120,4 @@ function observeRequests(listener: RequestListener, recycling: Recycling): Reque
     recycling.onRequest();
     listener(req, res);
   };
-}
-
-function installStopHandlers(stop: StopControl, log: WorkerLog): void {
-  process.on('SIGTERM', stop.graceful);
-  process.on('SIGQUIT', stop.quick);
-  process.on('SIGINT', stop.quick);
-  process.on('SIGABRT', () => {
-    reportAbort(log);
-    process.exit(ExitCode.Error);
-  });
-  // The channel closes when the master exits or is killed: do not outlive it for long.
-  process.on('disconnect', stop.orphaned);
 }

@@ -3,7 +3,8 @@
 // (fd 3, as forkWorker lays it out for a worker with no listener) and sends one IPC message.
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { assign, createActor, setup, waitFor } from 'xstate';
+import { once } from 'node:events';
+import { assign, createActor, sendTo, setup, waitFor } from 'xstate';
 import { workerProcessLogic } from '../../actors/worker-process.ts';
 import type { WorkerProcessEvent } from '../../machines/worker-machine.ts';
 import type { StallReport } from '../../protocol/stall-report.ts';
@@ -95,4 +96,63 @@ test('a child without a report pipe is fine: no stall events, exit as usual', as
     { timeout: DEADLINE_MS },
   );
   t.false(context.events.some((event) => event.type === 'ipc.stall'));
+});
+
+/** Like `recorder`, and forwards a `stop` event to the process actor as SIGTERM. */
+function stoppableRecorder(spawnChild: () => Promise<ReturnType<typeof spawn>>) {
+  return setup({
+    types: {
+      context: {} as { events: WorkerProcessEvent[] },
+      events: {} as WorkerProcessEvent | { type: 'stop' },
+    },
+    actors: { process: workerProcessLogic(spawnChild) },
+  }).createMachine({
+    context: { events: [] },
+    invoke: { id: 'process', src: 'process', input: { workerId: 1, generation: 1 } },
+    on: {
+      stop: {
+        actions: sendTo('process', { type: 'process.signal', signal: 'SIGTERM' } as const),
+      },
+      '*': {
+        actions: assign({
+          events: ({ context, event }) => [...context.events, event as WorkerProcessEvent],
+        }),
+      },
+    },
+  });
+}
+
+const idleChild = () =>
+  spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+
+test('a spawn that waits (preFork): a stop sent meanwhile reaches the process once it exists', async (t) => {
+  let release!: () => void;
+  const forked = new Promise<void>((resolve) => (release = resolve));
+  const actor = createActor(stoppableRecorder(() => forked.then(idleChild)));
+  t.teardown(() => actor.stop());
+  actor.start();
+  actor.send({ type: 'stop' });
+  t.deepEqual(actor.getSnapshot().context.events, []);
+  release();
+  const { context } = await waitFor(
+    actor,
+    (snapshot) => snapshot.context.events.some((event) => event.type === 'process.exited'),
+    { timeout: DEADLINE_MS },
+  );
+  t.like(context.events[0], { type: 'process.spawned' });
+  t.like(context.events.at(-1), { type: 'process.exited', signal: 'SIGTERM' });
+});
+
+test('a spawn that waits: a process that arrives after the actor stopped is killed', async (t) => {
+  let release!: () => void;
+  const forked = new Promise<void>((resolve) => (release = resolve));
+  let child: ReturnType<typeof spawn> | undefined;
+  const actor = createActor(stoppableRecorder(() => forked.then(() => (child = idleChild()))));
+  actor.start();
+  actor.stop();
+  release();
+  await forked;
+  t.teardown(() => child?.kill('SIGKILL'));
+  const [, signal] = (await once(child!, 'exit')) as [number | null, string | null];
+  t.is(signal, 'SIGKILL');
 });

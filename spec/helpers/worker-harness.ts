@@ -111,6 +111,7 @@ function bootConfigFor(
     configFile: undefined,
     hookTimeoutMs: 30_000,
     title: 'corral: worker [spec]',
+    identity: undefined,
     ...overrides,
   };
 }

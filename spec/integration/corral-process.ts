@@ -30,15 +30,30 @@ export interface CorralProcess {
   signal(name: NodeJS.Signals): void;
 }
 
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** A command that runs corral, such as `['systemd-socket-activate', '-l', ...]`; it must exec. */
+  wrap?: string[];
+  /** File descriptors the master gets as its fds 3, 4, ... (for `-b fd://3`). */
+  fds?: number[];
+  /**
+   * `wrap` starts corral in a pid namespace of its own (`unshare --pid --fork --kill-child`):
+   * the pids in its log are that namespace's, not ours to kill, so teardown kills only `child`.
+   */
+  ownPidNamespace?: boolean;
+}
+
 export function startCorral(
   t: ExecutionContext,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: StartOptions = {},
 ): CorralProcess {
-  const child = spawn(process.execPath, [corralBin, ...args], {
+  const [file = process.execPath, ...before] = [...(options.wrap ?? []), process.execPath];
+  const child = spawn(file, [...before, corralBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.fds ?? [])],
   });
   let text = '';
   const waiters = new Set<() => void>();
@@ -61,7 +76,8 @@ export function startCorral(
     [...text.matchAll(/Booting worker \d+ with pid: (\d+)/g)].map((m) => Number(m[1]));
 
   t.teardown(() => {
-    for (const pid of [child.pid, ...workerPids()]) killQuietly(pid);
+    const workers = options.ownPidNamespace === true ? [] : workerPids();
+    for (const pid of [child.pid, ...workers]) killQuietly(pid);
   });
 
   const waitFor = (pattern: RegExp, timeoutMs = DEADLINE_MS) =>
@@ -142,9 +158,10 @@ export async function childPids(pid: number): Promise<number[]> {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      // tsx may run a short-lived esbuild child in the master; only node processes are workers.
-      if (Number(fields[1]) === pid && fields[0] !== 'Z' && command === 'node')
-        found.push(Number(entry));
+      // tsx may run a short-lived esbuild child in the master; only node processes are workers
+      // (named `node` until the worker sets its title, which Linux cuts to 15 characters).
+      const isWorker = command === 'node' || command === 'corral: worker ';
+      if (Number(fields[1]) === pid && fields[0] !== 'Z' && isWorker) found.push(Number(entry));
     } catch {
       // the process went away while we looked
     }

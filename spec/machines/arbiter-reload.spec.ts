@@ -31,6 +31,7 @@ test('a worker count changed with TTIN survives a reload that does not change wo
   a.readyAll();
   t.is(a.context().target, 3);
   t.is(a.liveWorkers().length, 3);
+  t.is(a.ofType('workers.changed').length, 1, 'a reload that keeps the count reports no change');
 });
 
 test('a reload that changes workers sets the new count', async (t) => {
@@ -43,6 +44,14 @@ test('a reload that changes workers sets the new count', async (t) => {
   a.readyAll();
   t.is(a.context().target, 4);
   t.is(a.liveWorkers().length, 4);
+  t.deepEqual(
+    a.ofType('workers.changed').map((e) => [e.previous, e.target]),
+    [
+      [2, 3],
+      [3, 4],
+    ],
+    'the reload reports its new count as TTIN does',
+  );
 });
 
 test('if the new generation fails to boot, the old workers keep serving and the reload is abandoned', async (t) => {
@@ -60,6 +69,28 @@ test('if the new generation fails to boot, the old workers keep serving and the 
   t.is(a.context().generation, 1);
   const failed = a.ofType('reload.failed')[0];
   t.regex(failed?.reason ?? '', /SyntaxError in app\.js/);
+  t.is(a.liveWorkers().length, 2);
+});
+
+test('a failed reload that changed workers goes back to the old count and settings', async (t) => {
+  const slower = { ...timings, timeoutMs: timings.timeoutMs * 2 };
+  const a = startArbiter(2, { reload: () => ({ workers: 3, timings: slower, policy }) });
+  a.readyAll();
+  a.actor.send({ type: 'signal.hup' });
+  await settle();
+  t.is(a.context().target, 3);
+  a.fakes.get(3).send({ type: 'ipc.boot-failed', exitCode: 3, reason: 'SyntaxError' });
+  a.fakes.exit(3, 3);
+  t.is(a.context().target, 2);
+  t.is(a.context().configuredWorkers, 2);
+  t.deepEqual(a.context().timings, timings);
+  t.deepEqual(
+    a.ofType('workers.changed').map((e) => [e.previous, e.target]),
+    [
+      [2, 3],
+      [3, 2],
+    ],
+  );
   t.is(a.liveWorkers().length, 2);
 });
 
@@ -83,7 +114,11 @@ test('settings that cannot be read again abandon the reload and keep serving', a
   await settle();
   t.deepEqual(a.value(), { serving: 'running' });
   t.regex(a.ofType('reload.failed')[0]?.reason ?? '', /unknown key/);
+  t.like(a.ofType('reload.failed')[0], { generation: 2 });
   t.is(a.fakes.all().length, 1);
+  a.actor.send({ type: 'signal.hup' });
+  await settle();
+  t.like(a.ofType('reload.started')[1], { generation: 3 });
 });
 
 test('a second HUP during a reload is queued: one more reload runs after it', async (t) => {

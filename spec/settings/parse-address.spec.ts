@@ -24,6 +24,9 @@ const accepted: [string, ParsedAddress][] = [
   ['unix:///run/app.sock', { kind: 'unix', path: '/run/app.sock' }],
   ['unix://relative.sock', { kind: 'unix', path: 'relative.sock' }],
   ['unix:app.sock', { kind: 'unix', path: 'app.sock' }],
+  ['fd://3', { kind: 'fd', fd: 3 }],
+  ['FD://0', { kind: 'fd', fd: 0 }],
+  ['fd://2147483647', { kind: 'fd', fd: 2147483647 }],
 ];
 
 for (const [text, expected] of accepted) {
@@ -49,7 +52,12 @@ const refused: [string, RegExp][] = [
   ['unix:', /the unix socket path is empty/],
   ['unix://', /the unix socket path is empty/],
   [`unix:/${'x'.repeat(120)}`, /121 bytes long; the limit is 107/],
-  ['fd://3', /fd:\/\/ addresses are not supported yet/],
+  ['fd://', /the file descriptor number is empty/],
+  ['fd://-1', /'-1' is not a file descriptor number/],
+  ['fd://3x', /'3x' is not a file descriptor number/],
+  ['fd://1.5', /'1.5' is not a file descriptor number/],
+  ['fd:// 3', /' 3' is not a file descriptor number/],
+  ['fd://2147483648', /file descriptor 2147483648 is out of range 0-2147483647/],
 ];
 
 for (const [text, reason] of refused) {
@@ -67,4 +75,5 @@ test('formatAddress writes an address back the way it is written on the command 
   t.is(formatAddress(parseAddress('[::1]:0')), '[::1]:0');
   t.is(formatAddress(parseAddress('::1')), '[::1]:8000');
   t.is(formatAddress(parseAddress('unix:///run/a.sock')), 'unix:/run/a.sock');
+  t.is(formatAddress(parseAddress('FD://7')), 'fd://7');
 });

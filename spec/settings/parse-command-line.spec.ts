@@ -43,7 +43,7 @@ test('defaults: only APP_MODULE given, empty environment', (t) => {
     workerClass: 'async',
     workerConnections: 1000,
     timeout: 30,
-    gracefulTimeout: 30,
+    gracefulTimeout: 25,
     bootTimeout: 30,
     keepAlive: 2,
     maxRequests: 0,
@@ -278,11 +278,11 @@ const errors: [string[], string][] = [
   [['--version=1'], "option '--version' takes no value"],
   [
     ['-b', 'nonsense:99999', 'a'],
-    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT or unix:PATH, got 'nonsense:99999': port 99999 is out of range 0-65535",
+    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N, got 'nonsense:99999': port 99999 is out of range 0-65535",
   ],
   [
     ['-b', '127.0.0.1:1', '-b', '[::1:80', 'a'],
-    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT or unix:PATH, got '[::1:80': missing ']' after the IPv6 address",
+    "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N, got '[::1:80': missing ']' after the IPv6 address",
   ],
 ];
 
