@@ -17,7 +17,7 @@ export type AppCheck = { ok: true } | { ok: false; reason: string };
  * const check = await checkApp(settings);
  * if (!check.ok) console.error(check.reason);
  */
-export function checkApp(settings: Settings): Promise<AppCheck> {
+export async function checkApp(settings: Settings): Promise<AppCheck> {
   const generations = createGenerations([]);
   generations.add(1, settings);
   const child = forkWorker({

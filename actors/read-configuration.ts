@@ -7,6 +7,7 @@
  * they say where the config file is. HUP calls this again with the same argv and starting
  * directory, so a reload sees the file and the environment as they are then.
  */
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { Hooks } from '../protocol/hooks.ts';
@@ -80,7 +81,7 @@ export async function readConfiguration(input: ReadConfigurationInput): Promise<
 
   const { settings, sources } = resolved;
   settings.config = configPath;
-  if (settings.chdir !== undefined) settings.chdir = resolve(input.cwd, settings.chdir);
+  if (settings.chdir !== undefined) settings.chdir = existingDirectory(input.cwd, settings.chdir);
   return { kind: 'run', settings, sources, hooks };
 }
 
@@ -129,4 +130,13 @@ function answerAction(argv: readonly string[]): ConfigurationRead {
   const answered = parseCommandLine(argv, {});
   if (answered.kind === 'run') throw new Error('an action was scanned but not answered');
   return answered;
+}
+
+/** `--chdir` as an absolute path, checked now so that a typo is a usage error, not a crash. */
+function existingDirectory(cwd: string, dir: string): string {
+  const path = resolve(cwd, dir);
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`chdir '${dir}' is not a directory`);
+  }
+  return path;
 }

@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   }
   if (settings.chdir !== undefined) process.chdir(settings.chdir);
-  if (settings.checkConfig) return reportCheck(await checkApp(settings));
+  if (settings.checkConfig) return reportCheck(await checkApp(settings).catch(asCheckFailure));
   // Only the CLI: an embedding program owns its process's title.
   process.title = processTitle('master', settings);
   const logger = createLogger({ level: settings.logLevel });
@@ -65,6 +65,11 @@ function errorText(error: CorralError): string {
   const lines = error.message.split('\n').map((line) => `corral: error: ${line}\n`);
   const usage = error instanceof UsageError ? `${usageLine()}\n${usageHint()}\n` : '';
   return `${lines.join('')}${usage}`;
+}
+
+function asCheckFailure(error: unknown): AppCheck {
+  if (!(error instanceof CorralError)) throw error;
+  return { ok: false, reason: error.message };
 }
 
 function reportCheck(check: AppCheck): number {

@@ -258,3 +258,14 @@ test('--help answers before any config file is read', async (t) => {
   const read = await readConfiguration({ argv: ['--help'], env: {}, cwd });
   t.is(read.kind, 'help');
 });
+
+test('a --chdir that is not a directory is a usage error naming it', async (t) => {
+  const cwd = tempDir(t);
+  writeFileSync(join(cwd, 'file'), '');
+  for (const dir of ['missing', 'file']) {
+    await t.throwsAsync(readConfiguration({ argv: ['--chdir', dir, 'app.js'], env: {}, cwd }), {
+      instanceOf: UsageError,
+      message: `chdir '${dir}' is not a directory`,
+    });
+  }
+});

@@ -35,6 +35,8 @@ export interface StartOptions {
   cwd?: string;
   /** A command that runs corral, such as `['systemd-socket-activate', '-l', ...]`; it must exec. */
   wrap?: string[];
+  /** What starts corral itself, `args` after it: `node bin/corral.js` unless given. */
+  command?: string[];
   /** File descriptors the master gets as its fds 3, 4, ... (for `-b fd://3`). */
   fds?: number[];
   /**
@@ -49,8 +51,9 @@ export function startCorral(
   args: string[],
   options: StartOptions = {},
 ): CorralProcess {
-  const [file = process.execPath, ...before] = [...(options.wrap ?? []), process.execPath];
-  const child = spawn(file, [...before, corralBin, ...args], {
+  const command = options.command ?? [process.execPath, corralBin];
+  const [file = process.execPath, ...before] = [...(options.wrap ?? []), ...command];
+  const child = spawn(file, [...before, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.fds ?? [])],

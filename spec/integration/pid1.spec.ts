@@ -1,28 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { zombieChildren } from '../../actors/proc-zombies.ts';
+import { masterPid, pidNamespaces, unshare } from '../helpers/pid-namespace.ts';
 import { app, childPids, eventually, get, isAlive, startCorral } from './corral-process.ts';
 
-// corral as a container's PID 1: a pid namespace of its own, with its own /proc, as a container
-// gets. `--kill-child` takes the namespace down if unshare itself is killed (teardown).
-const unshare = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
-const available = spawnSync(unshare[0]!, [...unshare.slice(1), 'true']).status === 0;
-const pid1Test = available ? test.serial : test.serial.skip;
-if (!available) console.warn('pid1.spec.ts: unshare --pid is not permitted here (needs root)');
-
-/** The master's pid as seen from here: unshare's only child. */
-async function masterPid(unsharePid: number): Promise<number> {
-  let pid = 0;
-  await eventually(() => {
-    const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8');
-    pid = Number(children.trim().split(' ')[0]);
-    return pid > 0;
-  }, 'unshare has started the master');
-  return pid;
-}
+const pid1Test = pidNamespaces ? test.serial : test.serial.skip;
+if (!pidNamespaces) console.warn('pid1.spec.ts: unshare --pid is not permitted here (needs root)');
 
 pid1Test('as PID 1: reaps orphans it did not start, and TERM stops it with exit 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'corral-pid1-'));
