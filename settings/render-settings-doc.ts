@@ -22,7 +22,7 @@ export function renderSettingsDoc(): string {
     const rows = settingRows.filter((row) => row.section === section);
     return rows.length === 0 ? [] : [`## ${section}`, ...rows.map(renderSetting)];
   });
-  return `${[...intro(), overview(), ...sections, ...addressForms()].join('\n\n')}\n`;
+  return `${[...intro(), overview(), ...sections, ...addressForms(), ...notCarried()].join('\n\n')}\n`;
 }
 
 function intro(): string[] {
@@ -102,13 +102,24 @@ function addressForms(): string[] {
           '`unix:PATH`, `unix://PATH`',
           'a unix socket; `unix:///run/app.sock` is the absolute path `/run/app.sock`',
         ],
+        [
+          '`fd://N`',
+          'a socket already bound by the process that started corral, passed as file descriptor N; never unlinked by corral (see [socket-activation.md](socket-activation.md))',
+        ],
       ]
         .map(([form, meaning]) => `| ${form} | ${meaning} |`)
         .join('\n'),
-    "A host name resolves to its IPv4 address when the master binds (Gunicorn binds host names as IPv4 too); write an IPv6 literal for IPv6. Port 0 asks the system for a free port. Refused at once, with exit code 2: a port that is not a number from 0 to 65535, an empty host or port, a missing `]`, something other than an IPv6 address in brackets, more than one `:` outside brackets, dotted numbers that are not an IPv4 address (`-b 8000` is refused with a hint to write `:8000`), an empty unix path or one longer than 107 bytes (the kernel's limit), and `fd://N`, which corral does not support yet. Binding itself can still fail when the master starts (address in use, not available on this machine, permission denied, a host name that does not resolve): that is exit code 1.",
+    "A host name resolves to its IPv4 address when the master binds (Gunicorn binds host names as IPv4 too); write an IPv6 literal for IPv6. Port 0 asks the system for a free port. Refused at once, with exit code 2: a port that is not a number from 0 to 65535, an empty host or port, a missing `]`, something other than an IPv6 address in brackets, more than one `:` outside brackets, dotted numbers that are not an IPv4 address (`-b 8000` is refused with a hint to write `:8000`), an empty unix path or one longer than 107 bytes (the kernel's limit), and an `fd://` that is not a whole number. Under systemd socket activation (`LISTEN_FDS` naming this process) the sockets come from systemd and `bind` is not used. Binding itself can still fail when the master starts (address in use, not available on this machine, permission denied, a host name that does not resolve): that is exit code 1.",
   ];
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(settingsDocUrl, renderSettingsDoc());
+}
+
+function notCarried(): string[] {
+  return [
+    '## Gunicorn settings corral does without',
+    "- `--worker-tmp-dir`: Gunicorn workers prove they are alive by touching a temporary file, which is slow on a disk-backed `/tmp`. A corral worker sends its heartbeat over the IPC channel, so no file is involved.\n- `--daemon`: run corral under systemd, a container runtime or another supervisor; see [deploy.md](deploy.md).\n- `--initgroups`: `--user` always sets the user's supplementary groups, the way a login does.\n- `--pythonpath`, `--paste` and the other WSGI-specific settings have no Node counterpart.",
+  ];
 }
