@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { GenerationSettings } from '../machines/arbiter-machine.ts';
 import {
   FIRST_LISTENER_FD,
+  type WorkerHttpConfig,
   type WorkerBootConfig,
   type WorkerIdentity,
 } from '../protocol/worker-boot.ts';
@@ -87,5 +88,33 @@ function workerBootBase(
     configFile: settings.config === undefined ? undefined : resolve(settings.config),
     hookTimeoutMs: settings.hookTimeout * 1000,
     title: processTitle('worker', settings),
+    http: workerHttpConfig(settings),
+  };
+}
+
+function workerHttpConfig(settings: Settings): WorkerHttpConfig {
+  const { certfile, keyfile, caCerts, certReqs } = settings;
+  return {
+    errorLogfile: settings.errorLogfile,
+    logFormat: settings.logFormat,
+    accessLogfile: settings.accessLogfile,
+    accessLogformat: settings.accessLogformat,
+    limitRequestLine: settings.limitRequestLine,
+    limitRequestFields: settings.limitRequestFields,
+    limitRequestFieldSize: settings.limitRequestFieldSize,
+    headersTimeoutMs: settings.headersTimeout * 1000,
+    requestTimeoutMs: settings.requestTimeout * 1000,
+    forwardedAllowIps: settings.forwardedAllowIps,
+    proxyProtocol: settings.proxyProtocol,
+    proxyAllowFrom: settings.proxyAllowFrom,
+    tls:
+      certfile === undefined || keyfile === undefined
+        ? undefined
+        : {
+            certfile: resolve(certfile),
+            keyfile: resolve(keyfile),
+            caCerts: caCerts === undefined ? undefined : resolve(caCerts),
+            certReqs,
+          },
   };
 }

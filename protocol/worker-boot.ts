@@ -72,6 +72,36 @@ export interface WorkerBootConfig {
    * switches itself before the app loads. Undefined: it keeps the master's identity.
    */
   identity: WorkerIdentity | undefined;
+  /** What the worker's HTTP side needs: logs, request limits, timeouts, proxies, TLS. */
+  http: WorkerHttpConfig;
+}
+
+/** The HTTP side of a worker's boot config (see the settings of the same names). */
+export interface WorkerHttpConfig {
+  /** `-` for stderr, or a file the worker appends to (and reopens on the master's word). */
+  errorLogfile: string;
+  logFormat: 'text' | 'json';
+  /** Undefined: no access log; `-`: stdout. */
+  accessLogfile: string | undefined;
+  accessLogformat: string;
+  limitRequestLine: number;
+  limitRequestFields: number;
+  limitRequestFieldSize: number;
+  headersTimeoutMs: number;
+  /** 0: no limit. */
+  requestTimeoutMs: number;
+  forwardedAllowIps: string;
+  proxyProtocol: boolean;
+  proxyAllowFrom: string;
+  /** Set when the workers serve HTTPS: PEM file paths, resolved by the master. */
+  tls: WorkerTlsConfig | undefined;
+}
+
+export interface WorkerTlsConfig {
+  certfile: string;
+  keyfile: string;
+  caCerts: string | undefined;
+  certReqs: 'none' | 'optional' | 'required';
 }
 
 /** A user and group to switch to, as the master resolved them from names or ids. */

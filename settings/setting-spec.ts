@@ -16,7 +16,11 @@ export const settingSections = [
   'Worker processes',
   'Restart policy',
   'Logging',
+  'Requests',
+  'Proxies',
+  'TLS',
   'Server mechanics',
+  'Development',
 ] as const;
 
 export type SettingSection = (typeof settingSections)[number];

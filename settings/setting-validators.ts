@@ -191,6 +191,36 @@ export const fileModeMask: Validator<number> = (input) => {
   return expected('a file mode mask from 0 to 0o777, such as 022', input);
 };
 
+/**
+ * Client certificate requirements, by name or by Gunicorn's number.
+ *
+ * @example
+ * certRequirement('2'); // { ok: true, value: 'required' }
+ */
+export const certRequirement: Validator<'none' | 'optional' | 'required'> = (input) => {
+  const names = ['none', 'optional', 'required'] as const;
+  const text = typeof input === 'number' ? String(input) : input;
+  const byNumber =
+    typeof text === 'string' && /^[012]$/.test(text) ? names[Number(text)] : undefined;
+  return byNumber === undefined ? oneOf(names)(input) : { ok: true, value: byNumber };
+};
+
+/**
+ * A list of file paths; one string counts as a list of one.
+ *
+ * @example
+ * filePaths(['templates/index.html']); // ok
+ */
+export const filePaths: Validator<string[]> = (input) => {
+  const items = typeof input === 'string' ? [input] : input;
+  if (!Array.isArray(items)) return expected('file paths', input);
+  for (const item of items) {
+    const checked = filePath(item);
+    if (!checked.ok) return checked;
+  }
+  return { ok: true, value: items.map(String) };
+};
+
 function hasControlCharacter(text: string): boolean {
   return [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 }

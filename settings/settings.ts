@@ -64,4 +64,40 @@ export interface Settings {
   name: string | undefined;
   /** Seconds a hook that returns a promise may take before corral carries on without it. */
   hookTimeout: number;
+  /** Where the error log goes: a file path, or `-` for stderr. */
+  errorLogfile: string;
+  /** `text`: Gunicorn-style lines; `json`: one JSON object per line. */
+  logFormat: 'text' | 'json';
+  /** Where the access log goes: a file path, `-` for stdout; undefined: no access log. */
+  accessLogfile: string | undefined;
+  /** Gunicorn's `%(atom)s` format for access lines. */
+  accessLogformat: string;
+  /** Longest request line in bytes; 0: no limit of corral's own. */
+  limitRequestLine: number;
+  /** Most header fields in a request; 0: no limit of corral's own. */
+  limitRequestFields: number;
+  /** Longest header field (name and value) in bytes; 0: no limit of corral's own. */
+  limitRequestFieldSize: number;
+  /** Seconds a client gets to send a request's headers. */
+  headersTimeout: number;
+  /** Seconds a client gets to send a whole request, body included; 0: no limit. */
+  requestTimeout: number;
+  /** Peers whose X-Forwarded-* headers are trusted: addresses, CIDR ranges, or `*`. */
+  forwardedAllowIps: string;
+  /** Read a PROXY protocol (v1 or v2) header at the start of each connection. */
+  proxyProtocol: boolean;
+  /** Peers that may send a PROXY protocol header: addresses, CIDR ranges, or `*`. */
+  proxyAllowFrom: string;
+  /** TLS certificate chain (PEM); with keyfile, the workers serve HTTPS. */
+  certfile: string | undefined;
+  /** TLS private key (PEM). */
+  keyfile: string | undefined;
+  /** CA certificates (PEM) that client certificates are checked against. */
+  caCerts: string | undefined;
+  /** Client certificates: `none`, `optional` or `required` (Gunicorn's 0, 1, 2). */
+  certReqs: 'none' | 'optional' | 'required';
+  /** Development: replace the workers when a file of the app changes. */
+  reload: boolean;
+  /** More files whose change triggers a `--reload`. */
+  reloadExtraFile: string[];
 }
