@@ -66,3 +66,17 @@ export class AppLoadError extends CorralError {
   readonly exitCode = ExitCode.AppLoadError;
   override readonly name = 'AppLoadError';
 }
+
+/** `--error-logfile` or `--access-logfile` names a file that cannot be opened for appending. */
+export class LogFileError extends CorralError {
+  readonly code = 'ECORRAL_LOG_FILE';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'LogFileError';
+}
+
+/** `--certfile`, `--keyfile` or `--ca-certs` is missing, unreadable, or not usable PEM. */
+export class TlsFileError extends CorralError {
+  readonly code = 'ECORRAL_TLS_FILE';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'TlsFileError';
+}

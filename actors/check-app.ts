@@ -7,6 +7,7 @@
 import { isWorkerMessage } from '../protocol/ipc-messages.ts';
 import type { Settings } from '../settings/settings.ts';
 import { forkWorker } from './fork-worker.ts';
+import { checkTlsFiles } from './tls-files.ts';
 import { createGenerations } from './generations.ts';
 import { workerEnv } from './worker-env.ts';
 
@@ -18,6 +19,8 @@ export type AppCheck = { ok: true } | { ok: false; reason: string };
  * if (!check.ok) console.error(check.reason);
  */
 export async function checkApp(settings: Settings): Promise<AppCheck> {
+  // What the master checks at start is part of the settings being fine.
+  checkTlsFiles(settings);
   const generations = createGenerations([]);
   generations.add(1, settings);
   const child = forkWorker({

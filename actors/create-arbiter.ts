@@ -6,7 +6,7 @@
  * The CLI is a thin layer over this; an embedding program calls it the same way.
  */
 import { createActor, type ActorRefFrom } from 'xstate';
-import { NEVER } from 'rxjs';
+import { merge, NEVER } from 'rxjs';
 import type { ChildProcess } from 'node:child_process';
 import {
   arbiterMachine,
@@ -31,6 +31,7 @@ import { workerProcessLogic } from './worker-process.ts';
 import { createGenerations } from './generations.ts';
 import { createMasterHooks } from './master-hooks.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
+import { checkTlsFiles, withTlsScheme } from './tls-files.ts';
 import { workerEnv } from './worker-env.ts';
 import { reloadSettingsLogic } from './reload-settings.ts';
 import { adoptListeners } from './listener-inherited.ts';
@@ -46,6 +47,8 @@ import type { ReexecCommand } from './upgrade-command.ts';
 import { spawnMasterLogic } from './upgrade-spawn-master.ts';
 import { attachSystemdNotify } from './systemd-notify.ts';
 import { reapOrphans } from './orphan-reaper.ts';
+import { attachLogReopen } from './log-reopen.ts';
+import { reloadOnChange$ } from './reload-watcher.ts';
 
 export interface ArbiterOptions {
   /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */
@@ -68,6 +71,8 @@ export interface ArbiterOptions {
    * (see `reexecCommand`); without one, USR2 is refused.
    */
   reexec?: ReexecCommand;
+  /** Reopens the master's log file on USR1 (the CLI passes its error log's); workers are told too. */
+  reopenLogs?: () => void;
 }
 
 /** Settings and the master hooks that go with them: what a reload reads again. */
@@ -129,6 +134,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     // Before anything is bound or written: an unknown user leaves nothing behind, and the mask
     // applies to the unix socket files (and the workers inherit it).
     const identity = resolveWorkerIdentity(settings);
+    checkTlsFiles(settings);
     if (settings.umask !== undefined) process.umask(settings.umask);
     const { listeners, role } = await openResources(settings, log);
     log.info(`Using worker: ${settings.workerClass}`);
@@ -157,10 +163,17 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     const machine = arbiterMachine.provide({
       actors: {
         worker: workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } }),
-        signals: signalsLogic(options.handleSignals === false ? NEVER : osSignals$()),
+        // --reload feeds the event HUP sends, so an edit reloads even without signal handling.
+        signals: signalsLogic(
+          merge(
+            options.handleSignals === false ? NEVER : osSignals$(),
+            reloadOnChange$(settings, log),
+          ),
+        ),
         reloadSettings: reloadSettingsLogic(async (generation) => {
           const configuration = await reread();
           const next = configuration.settings;
+          checkTlsFiles(next);
           if (next.bind.join() !== settings.bind.join()) {
             log.warn('Reload: bind changed; the sockets stay as they are until an upgrade (USR2)');
           }
@@ -186,6 +199,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     detach.push(
       attachSystemdNotify(actor, { log, role }),
       reapOrphans({ log, own: () => [...children].map((child) => child.pid) }),
+      attachLogReopen(actor, { children, reopen: options.reopenLogs, log }),
     );
     actor.subscribe({
       complete: () => finish(actor?.getSnapshot().output, listeners, role),
@@ -262,7 +276,8 @@ async function openResources(settings: Settings, log: LogSink) {
   const inherited = handoff === null ? '' : `, inherited from pid ${handoff.from}`;
   for (const listener of listeners) {
     const origin = listenerOrigin(listener, handoff !== null);
-    log.info(`Listening at: ${listener.url} (${process.pid})${inherited}${origin}`);
+    const url = withTlsScheme(listener.url, settings);
+    log.info(`Listening at: ${url} (${process.pid})${inherited}${origin}`);
   }
   if (handoff !== null && bindChanged(handoff, settings.bind)) {
     log.warn('Upgrade: bind changed; this master keeps the inherited sockets until a restart');

@@ -14,7 +14,8 @@ export const MASTER_SIGNALS: ReadonlyArray<readonly [NodeJS.Signals, SignalName]
   ['SIGTERM', 'term'],
   ['SIGINT', 'int'],
   ['SIGQUIT', 'quit'],
-  // Listening also keeps Node from starting its debugger on USR1 (its default action).
+  // USR1 reopens the logs (actors/log-reopen.ts); listening also keeps Node from starting its
+  // debugger, which is its default action for USR1.
   ['SIGUSR1', 'usr1'],
   ['SIGUSR2', 'usr2'],
   ['SIGWINCH', 'winch'],

@@ -5,15 +5,19 @@
  */
 import type { ArbiterEmitted, RetiredFor } from '../machines/arbiter-machine.ts';
 import type { WorkerExit } from '../machines/worker-types.ts';
+import { logFields, type LogFields } from '../logging/log-fields.ts';
 import { describeStall } from './stall-log.ts';
 
-/** The part of a logger this module needs; tslog's Logger fits it. */
+/**
+ * The part of a logger this module needs; tslog's Logger fits it. Extra arguments are fields
+ * for JSON lines ({@link LogFields}), which a text line leaves out.
+ */
 export interface LogSink {
-  debug(message: string): unknown;
-  info(message: string): unknown;
-  warn(message: string): unknown;
-  error(message: string): unknown;
-  fatal(message: string): unknown;
+  debug(message: string, ...fields: LogFields[]): unknown;
+  info(message: string, ...fields: LogFields[]): unknown;
+  warn(message: string, ...fields: LogFields[]): unknown;
+  error(message: string, ...fields: LogFields[]): unknown;
+  fatal(message: string, ...fields: LogFields[]): unknown;
 }
 
 type Line = [level: keyof LogSink, message: string];
@@ -23,7 +27,16 @@ type Line = [level: keyof LogSink, message: string];
  * arbiter.on('*', (event) => logSupervision(logger, event));
  */
 export function logSupervision(log: LogSink, event: ArbiterEmitted): void {
-  for (const [level, message] of describe(event)) log[level](message);
+  const fields = eventFields(event);
+  for (const [level, message] of describe(event)) log[level](message, fields);
+}
+
+/** A JSON line names the event it reports and, for a worker's, the worker. */
+function eventFields(event: ArbiterEmitted): LogFields {
+  const workerId = 'workerId' in event ? event.workerId : undefined;
+  return logFields(
+    workerId === undefined ? { event: event.type } : { event: event.type, workerId },
+  );
 }
 
 export function describe(event: ArbiterEmitted): Line[] {

@@ -9,7 +9,7 @@ import { readConfiguration } from '../actors/read-configuration.ts';
 import { createArbiter } from '../actors/create-arbiter.ts';
 import { processTitle } from '../actors/process-title.ts';
 import { reexecCommand } from '../actors/upgrade-command.ts';
-import { createLogger } from '../logging/create-logger.ts';
+import { createMasterLog, type MasterLog } from '../actors/master-log.ts';
 import { usageHint, usageLine } from '../settings/parse-command-line.ts';
 import { renderResolvedSettings } from '../settings/render-resolved-settings.ts';
 import { ExitCode } from '../protocol/exit-codes.ts';
@@ -40,14 +40,22 @@ async function main(argv: string[]): Promise<number> {
   if (settings.checkConfig) return reportCheck(await checkApp(settings).catch(asCheckFailure));
   // Only the CLI: an embedding program owns its process's title.
   process.title = processTitle('master', settings);
-  const logger = createLogger({ level: settings.logLevel });
+  let masterLog: MasterLog;
+  try {
+    masterLog = createMasterLog(settings);
+  } catch (error) {
+    if (!(error instanceof CorralError)) throw error;
+    process.stderr.write(errorText(error));
+    return error.exitCode;
+  }
+  const { logger, reopen: reopenLogs } = masterLog;
   // HUP reads every source again: the config file and the environment as they are then.
   const reloadSettings = async () => {
     const again = await readConfiguration({ argv, env: process.env, cwd: reexec.cwd });
     if (again.kind !== 'run') throw new Error('the command line no longer starts a server');
     return { settings: again.settings, hooks: again.hooks };
   };
-  const arbiter = createArbiter(settings, { logger, hooks, reloadSettings, reexec });
+  const arbiter = createArbiter(settings, { logger, hooks, reloadSettings, reexec, reopenLogs });
   installLastResort(arbiter, logger);
   try {
     await arbiter.start();

@@ -4,6 +4,7 @@
  */
 import { Logger, type ILogObj, type IMeta } from 'tslog';
 import { formatLogLine, type LogFormat } from './format-log-line.ts';
+import type { LogDestination } from './log-destination.ts';
 import { tslogLevelName, type LogLevel } from './log-levels.ts';
 
 export type CorralLogger = Logger<ILogObj>;
@@ -17,6 +18,8 @@ export interface CreateLoggerOptions {
   format?: LogFormat;
   /** Receives each finished line without its newline; stderr by default. */
   write?: (line: string) => void;
+  /** Where lines go when `write` is not given: a file reopened on USR1, or a standard stream. */
+  destination?: LogDestination;
 }
 
 /**
@@ -29,7 +32,12 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions): CorralLogger {
   const format = options.format ?? 'text';
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { destination } = options;
+  const write =
+    options.write ??
+    (destination === undefined
+      ? (line: string) => process.stderr.write(`${line}\n`)
+      : (line: string) => destination.write(`${line}\n`));
   return new Logger<ILogObj>({
     name: options.name,
     type: 'pretty',

@@ -3,6 +3,7 @@
  * machines. The logger calls this from its transport; nothing here does I/O.
  */
 import { formatWithOptions, type InspectOptions } from 'node:util';
+import { LogFields } from './log-fields.ts';
 
 /** `text` is Gunicorn's line; `json` is one object per line for log collectors. */
 export type LogFormat = 'text' | 'json';
@@ -31,7 +32,8 @@ const inspectOptions: InspectOptions = { colors: false, breakLength: Infinity, d
  */
 export function formatLogLine(event: LogEvent, format: LogFormat): string {
   if (format === 'json') return JSON.stringify(toJsonRecord(event));
-  const message = formatWithOptions(inspectOptions, ...event.args);
+  const printed = event.args.filter((arg) => !(arg instanceof LogFields));
+  const message = formatWithOptions(inspectOptions, ...printed);
   return `[${formatTimestamp(event.date)}] [${event.pid}] [${event.level}] ${message}`;
 }
 
@@ -52,14 +54,15 @@ export function formatTimestamp(date: Date): string {
 }
 
 /**
- * Plain-object arguments become fields, an Error becomes `error: { name, message, stack, ... }`,
- * and the rest is formatted into `msg`.
+ * Plain-object and {@link LogFields} arguments become fields, an Error becomes
+ * `error: { name, message, stack, ... }`, and the rest is formatted into `msg`.
  */
 function toJsonRecord(event: LogEvent): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   const words: unknown[] = [];
   for (const arg of event.args) {
     if (arg instanceof Error) fields.error = serializeError(arg, 3);
+    else if (arg instanceof LogFields) Object.assign(fields, arg.fields);
     else if (isPlainObject(arg)) Object.assign(fields, arg);
     else words.push(arg);
   }

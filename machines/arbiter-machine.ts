@@ -57,7 +57,8 @@ export const arbiterMachine = arbiterSetup.createMachine({
     'restart.expired': { actions: 'expireRestart' },
     'upgrade.started': { actions: 'upgradeStarted' },
     'upgrade.exited': { actions: 'upgradeEnded' },
-    'signal.usr1': { actions: signalled('usr1', false) },
+    // The reopen itself is an effect: actors/log-reopen.ts answers this emitted signal.
+    'signal.usr1': { actions: signalled('usr1') },
   },
   states: {
     serving: {

@@ -25,15 +25,27 @@ export type WorkerMessage =
   /** The worker began a graceful stop: it no longer accepts and is finishing in-flight requests. */
   | { act: 'stopping'; inFlight: number }
   /**
-   * The worker asks to be replaced (it served max-requests, or its memory stayed above the
-   * ceiling). It keeps serving until the master, once a replacement is ready, sends SIGTERM.
+   * The worker asks to be replaced (it served max-requests, its memory stayed above the
+   * ceiling, or an error escaped every request). It keeps serving until the master, once a
+   * replacement is ready, sends SIGTERM.
    */
   | { act: 'recycle'; reason: RecycleReason; detail: string };
 
-export type RecycleReason = 'max-requests' | 'memory';
+/** `uncaught`: an exception or rejection outside any request (workers/uncaught-errors.ts). */
+export type RecycleReason = 'max-requests' | 'memory' | 'uncaught';
 
-/** Master to worker. Nothing is needed yet; the union is here so both sides grow it together. */
-export type MasterMessage = { act: 'noop' };
+/** Master to worker. */
+export type MasterMessage =
+  /**
+   * USR1 reached the master: open the log files again (logrotate renamed them). A message, not
+   * a signal: USR1 in a worker would start Node's inspector.
+   */
+  { act: 'reopen-logs' };
+
+export function isMasterMessage(value: unknown): value is MasterMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  return (value as { act?: unknown }).act === 'reopen-logs';
+}
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false;

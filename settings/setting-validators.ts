@@ -4,6 +4,7 @@
  * file or an embedding program. It returns the value or a problem worded to follow a label:
  * `option '-w, --workers'` + ` expects a positive integer, got 'abc'`.
  */
+import { parseTrustList } from '../protocol/trust-list.ts';
 import { checkAddress } from './parse-address.ts';
 
 export type Checked<TValue> = { ok: true; value: TValue } | { ok: false; problem: string };
@@ -203,6 +204,23 @@ export const certRequirement: Validator<'none' | 'optional' | 'required'> = (inp
   const byNumber =
     typeof text === 'string' && /^[012]$/.test(text) ? names[Number(text)] : undefined;
   return byNumber === undefined ? oneOf(names)(input) : { ok: true, value: byNumber };
+};
+
+/**
+ * Trusted peers: comma-separated addresses and CIDR ranges (IPv4, IPv6), or `*`; parsed the same
+ * way the workers parse it, so a bad entry stops the start instead of a worker.
+ *
+ * @example
+ * trustList('127.0.0.1,10.0.0.0/8'); // ok
+ * trustList('10.0.0.0/33'); // { ok: false, problem: "expects ... got '10.0.0.0/33': ..." }
+ */
+export const trustList: Validator<string> = (input) => {
+  const checked = word(input);
+  if (!checked.ok) return expected('addresses, CIDR ranges or *', input);
+  const parsed = parseTrustList(checked.value);
+  return parsed.ok
+    ? checked
+    : { ok: false, problem: `expects addresses, CIDR ranges or *, got ${parsed.problem}` };
 };
 
 /**

@@ -25,6 +25,7 @@ import {
   oneOf,
   positiveInteger,
   seconds,
+  trustList,
   word,
   workerCount,
 } from './setting-validators.ts';
@@ -143,7 +144,7 @@ export const settingsTable = [
     validate: positiveInteger,
     summary: 'the most connections one async worker holds open at once',
     description:
-      'The most connections one async worker holds open at once; further connections wait in the backlog until one closes. The sync class ignores it: it holds one.',
+      'The most connections one async worker holds open at once; further connections wait in the backlog until one closes. A sync worker holds idle connections too (see docs/slow-clients.md) and uses the same limit.',
   }),
   defineSetting({
     name: 'timeout',
@@ -276,7 +277,7 @@ export const settingsTable = [
     validate: oneOf(logLevels),
     summary: `the least severe messages logged: ${logLevels.join(', ')}`,
     description:
-      "The least severe messages written to the error log on stderr: `debug`, `info`, `warning`, `error` or `critical`, in any case. Lines have Gunicorn's shape, `[2026-11-26 04:15:43 +0000] [1234] [INFO] Listening at: http://127.0.0.1:8000 (1234)`, except that `warning` and `critical` print as `WARN` and `FATAL`.",
+      "The least severe messages written to the error log (stderr, or `--error-logfile`): `debug`, `info`, `warning`, `error` or `critical`, in any case. Lines have Gunicorn's shape, `[2026-11-26 04:15:43 +0000] [1234] [INFO] Listening at: http://127.0.0.1:8000 (1234)`, except that `warning` and `critical` print as `WARN` and `FATAL`.",
   }),
   defineSetting({
     name: 'errorLogfile',
@@ -300,7 +301,7 @@ export const settingsTable = [
     validate: oneOf(['text', 'json'] as const),
     summary: 'the error log as Gunicorn-style text lines, or JSON lines',
     description:
-      "`text`, the default, writes Gunicorn's line shape. `json` writes one JSON object per line, with the time, level, process id, worker id and the lifecycle event, for log collectors.",
+      "`text`, the default, writes Gunicorn's line shape. `json` writes one JSON object per line, with the time, level, process id, worker id and the lifecycle event, for log collectors; the fields are listed in [logging.md](logging.md).",
   }),
   defineSetting({
     name: 'accessLogfile',
@@ -324,7 +325,7 @@ export const settingsTable = [
     validate: word,
     summary: "the access log line, in Gunicorn's %(atom)s syntax",
     description:
-      "The access log line, in Gunicorn's `%(atom)s` syntax, so a Gunicorn format string works unchanged. The default is Apache's combined format, as in Gunicorn.",
+      "The access log line, in Gunicorn's `%(atom)s` syntax, so a Gunicorn format string works unchanged. The default is Apache's combined format, as in Gunicorn. The atoms are listed in [logging.md](logging.md).",
   }),
   defineSetting({
     name: 'limitRequestLine',
@@ -372,7 +373,7 @@ export const settingsTable = [
     validate: seconds,
     summary: "seconds a client gets to send a request's headers",
     description:
-      "Seconds a client gets, from the moment it connects or starts its next request, to send a request's headers; a client that is slower is answered with 408 and disconnected. This is what keeps a slowloris client (many connections, each trickling its headers) from holding a worker's connections.",
+      "Seconds a client gets, from the moment it connects or starts its next request, to send a request's headers; a client that is slower is answered with 408 and disconnected. This is what keeps a slowloris client (many connections, each trickling its headers) from holding a worker's connections, and an idle connection from holding a sync worker's. Checked every second; `0` turns it off; a value above a non-zero `--request-timeout` is cut to it. See docs/slow-clients.md.",
   }),
   defineSetting({
     name: 'requestTimeout',
@@ -394,10 +395,10 @@ export const settingsTable = [
     type: 'string',
     metavar: 'ADDRESSES',
     default: '127.0.0.1,::1',
-    validate: word,
+    validate: trustList,
     summary: 'proxies trusted to set X-Forwarded-For and -Proto: addresses, CIDRs or *',
     description:
-      'The peers trusted to say who the client is and which scheme it used, in `X-Forwarded-For`, `X-Forwarded-Proto` and the related headers: a comma-separated list of addresses and CIDR ranges, or `*` for any. From any other peer those headers are removed before the app sees the request, so a client cannot spoof its address or scheme. Connections on a unix socket are always trusted, as in Gunicorn.',
+      'The peers trusted to say who the client is and which scheme it used, in `X-Forwarded-For`, `X-Forwarded-Proto` and the related headers: a comma-separated list of addresses and CIDR ranges, or `*` for any. From any other peer those headers (`Forwarded`, every `X-Forwarded-*`, `X-Real-IP`, `Front-End-Https`) are removed before the app sees the request, so a client cannot spoof its address or scheme. Connections on a unix socket are always trusted, as in Gunicorn. A bad entry is a usage error. See docs/proxies-and-tls.md.',
   }),
   defineSetting({
     name: 'proxyProtocol',
@@ -409,7 +410,7 @@ export const settingsTable = [
     validate: flag,
     summary: 'read a PROXY protocol v1 or v2 header on each connection',
     description:
-      'Read a PROXY protocol header (version 1 or 2, as HAProxy and cloud load balancers send it) at the start of each connection, and give the app the client address it names. Only peers in `--proxy-allow-from` may send one.',
+      'Read a PROXY protocol header (version 1 or 2, as HAProxy and cloud load balancers send it) at the start of each connection, and give the app the client address it names (`req.socket.remoteAddress` and `remotePort`). Only peers in `--proxy-allow-from` may connect, and they must send one: other peers, a missing or malformed header, or none within `--headers-timeout` close the connection unanswered. See docs/proxies-and-tls.md.',
   }),
   defineSetting({
     name: 'proxyAllowFrom',
@@ -418,10 +419,10 @@ export const settingsTable = [
     type: 'string',
     metavar: 'ADDRESSES',
     default: '127.0.0.1,::1',
-    validate: word,
+    validate: trustList,
     summary: 'peers allowed to send a PROXY protocol header: addresses, CIDRs or *',
     description:
-      'The peers allowed to send a PROXY protocol header: a comma-separated list of addresses and CIDR ranges, or `*` for any.',
+      'The peers allowed to send a PROXY protocol header: a comma-separated list of addresses and CIDR ranges, or `*` for any. With `--proxy-protocol`, a connection from any other peer is closed at once. A bad entry is a usage error.',
   }),
   defineSetting({
     name: 'certfile',
@@ -433,7 +434,7 @@ export const settingsTable = [
     validate: filePath,
     summary: 'the TLS certificate chain (PEM); with --keyfile, serve HTTPS',
     description:
-      'A PEM file with the server certificate and its chain. With `--keyfile`, the workers serve HTTPS on every socket. The master reads both files at start, so a missing or unreadable file is a start-up error that names it.',
+      'A PEM file with the server certificate and its chain. With `--keyfile`, the workers serve HTTPS on every socket. The master reads both files at start, so a missing or unreadable file is a start-up error that names it. The workers read them again after switching to `--user`, so that user must be able to read the key.',
   }),
   defineSetting({
     name: 'keyfile',
@@ -577,7 +578,7 @@ export const settingsTable = [
     validate: flag,
     summary: "replace the workers when one of the app's files changes (development)",
     description:
-      "Watch the app's files and, when one changes, replace the workers the way HUP does: new workers start, and the old ones retire only when a new one is ready. An edit that does not load (a syntax error) is logged, and the old workers keep serving until the file is fixed. For development: it costs a file watcher.",
+      "Watch the app's source files and, when one changes, replace the workers the way HUP does: new workers start, and the old ones retire only when a new one is ready. Watched: the `.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx` and `.json` files under the app module's directory (not `node_modules` or dot-directories), the config file, and each `--reload-extra-file`. An edit that does not load (a syntax error) is logged, and the old workers keep serving until the file is fixed. For development: it costs a watch per directory and a full worker restart per edit (see docs/development.md).",
   }),
   defineSetting({
     name: 'reloadExtraFile',
@@ -590,7 +591,7 @@ export const settingsTable = [
     validate: filePaths,
     summary: 'another file whose change triggers --reload; repeatable',
     description:
-      'A file that `--reload` also watches, such as a template or a config the app reads at start; repeat the option for more.',
+      'A file that `--reload` also watches, wherever it is and whatever its name, such as a template or a config the app reads at start; repeat the option for more. A relative path is read from the working directory (after `--chdir`). What is watched is fixed when the master starts.',
   }),
 ] as const satisfies readonly AnySettingSpec[];
 

@@ -6,7 +6,9 @@ import type { WorkerClass } from './worker-class.ts';
  * Many connections per worker, kept alive for `keepAliveMs` when idle. At `workerConnections`
  * open connections the worker stops accepting (the accept gate), so the kernel hands new
  * connections to a sibling, instead of this worker accepting and dropping them as
- * `server.maxConnections` would. `timeout` here means an event-loop stall.
+ * `server.maxConnections` would. Slow and idle clients are cut off by `--headers-timeout` and
+ * `--request-timeout` (server-timeouts.ts, docs/slow-clients.md). `timeout` here means an
+ * event-loop stall.
  *
  * @example
  * const serving = await asyncWorker.serve({ config, listener, log });

@@ -1,6 +1,6 @@
 /**
  * Keeps one failing request from taking the worker down: a handler that throws or rejects gets a
- * 500 (no stack to the client) if nothing was sent yet, or its connection destroyed if the
+ * 500 (no stack to the client) if nothing was sent yet, or its connection cut short if the
  * response had started, and the error is logged with the method and path.
  *
  * @example
@@ -37,8 +37,10 @@ export function guardListener(
 function answerWithError(res: ServerResponse): void {
   if (res.writableEnded || res.destroyed) return;
   if (res.headersSent) {
-    // A partial response cannot be turned into an error; cutting it tells the client it failed.
-    res.destroy();
+    // A partial response cannot be turned into an error. What was written still goes out, then
+    // the connection ends short of the response's end: that is how the client learns it failed.
+    if (res.socket !== null) res.socket.destroySoon();
+    else res.destroy();
     return;
   }
   // Drop whatever the app had set (a Content-Length, say), but keep the connection policy.

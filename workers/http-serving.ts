@@ -8,8 +8,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
-import { createAcceptGate } from './accept-gate.ts';
+import { createAcceptGate, type AcceptGate } from './accept-gate.ts';
 import { createConnectionTracker } from './connection-tracker.ts';
+import { createConnectionSetup } from './connection-setup.ts';
+import { parserOptions, screenParserErrors } from './screen-requests.ts';
+import { serverTimeouts } from './server-timeouts.ts';
 import type { ServeContext, Serving } from './worker-class.ts';
 
 export interface HttpPolicy {
@@ -19,6 +22,8 @@ export interface HttpPolicy {
   closeAfterEachResponse: boolean;
   /** Idle keep-alive time in ms; ignored when every response closes its connection. */
   keepAliveMs?: number;
+  /** Decides when to accept instead of `connectionLimit` alone (the sync class's). */
+  admission?: (gate: AcceptGate) => { watch(server: Server): void };
 }
 
 /**
@@ -29,17 +34,29 @@ export interface HttpPolicy {
  */
 export async function serveHttp(context: ServeContext, policy: HttpPolicy): Promise<Serving> {
   const gate = createAcceptGate();
+  const admission = policy.admission?.(gate);
   const tracker = createConnectionTracker({
     closeAfterEachResponse: policy.closeAfterEachResponse,
     // Stop accepting at the limit so the kernel gives the next connection to a sibling.
-    onCount: (open) => (open >= policy.connectionLimit ? gate.close() : gate.open()),
+    onCount: (open) => {
+      if (admission !== undefined) return;
+      if (open >= policy.connectionLimit) gate.close();
+      else gate.open();
+    },
   });
   const handler = tracker.wrap(context.listener);
+  const setUpConnections = createConnectionSetup(context);
   const servers = context.config.listeners.map(() => {
-    const server = createServer(handler);
+    const { http } = context.config;
+    const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
+    const server = createServer(options, handler);
+    screenParserErrors(server, http, context.log);
     if (policy.keepAliveMs !== undefined) server.keepAliveTimeout = policy.keepAliveMs;
     // Before listening, so no connection can arrive uncounted.
     tracker.watch(server);
+    admission?.watch(server);
+    // Last: it takes over every 'connection' listener so they see the socket after PROXY/TLS.
+    setUpConnections?.(server);
     return server;
   });
   await Promise.all(servers.map((server, i) => listenOnFd(server, context.config, i)));

@@ -1,11 +1,15 @@
-/** The `sync` worker class: Gunicorn's, one connection at a time. */
+/** The `sync` worker class: Gunicorn's, one request at a time. */
 import { serveHttp } from './http-serving.ts';
+import { createOneRequestAdmission } from './one-request-admission.ts';
 import type { WorkerClass } from './worker-class.ts';
 
 /**
- * One connection at a time. The accept gate closes on each connection and reopens when it
- * closes, so while this worker is busy an idle sibling gets the next connection. Every response
- * carries `Connection: close`, since an idle kept-alive client would hold the only slot.
+ * One request at a time. The accept gate closes on each new connection and while a request is
+ * in flight, so while this worker is busy an idle sibling gets the next connection. Unlike
+ * Gunicorn's, a connection that sends nothing does not pin the worker: after a second it stops
+ * holding the gate, and `--headers-timeout` closes it (see one-request-admission.ts and
+ * docs/slow-clients.md). Every response carries `Connection: close`, since an idle kept-alive
+ * client would hold the only slot.
  *
  * @example
  * const serving = await syncWorker.serve({ config, listener, log });
@@ -13,6 +17,11 @@ import type { WorkerClass } from './worker-class.ts';
 export const syncWorker: WorkerClass = {
   name: 'sync',
   serve(context) {
-    return serveHttp(context, { connectionLimit: 1, closeAfterEachResponse: true });
+    const connectionLimit = context.config.workerConnections;
+    return serveHttp(context, {
+      connectionLimit,
+      closeAfterEachResponse: true,
+      admission: (gate) => createOneRequestAdmission(gate, { connectionLimit }),
+    });
   },
 };

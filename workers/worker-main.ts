@@ -18,6 +18,7 @@ import { ExitCode } from '../protocol/exit-codes.ts';
 import { readWorkerBootConfig, type WorkerBootConfig } from '../protocol/worker-boot.ts';
 import { asyncWorker } from './async-worker.ts';
 import { dropPrivilegesOrExit } from './drop-privileges.ts';
+import { withForwardedHeaders } from './forwarded-headers.ts';
 import { guardListener } from './guard-listener.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { loadApp } from './load-app.ts';
@@ -26,10 +27,13 @@ import { createRecycling, type Recycling } from './recycling.ts';
 import { withRequestHooks } from './request-hooks.ts';
 import { startStallWatchdog, type StallWatchdog } from './stall-watchdog.ts';
 import { exitAfterHook, installStopSignals } from './stop-signals.ts';
+import { screenRequests } from './screen-requests.ts';
 import { syncWorker } from './sync-worker.ts';
+import { TlsFileUnreadable } from './tls-engine.ts';
+import { replaceOnUncaught } from './uncaught-errors.ts';
 import type { WorkerClass } from './worker-class.ts';
 import { createWorkerHooks, type WorkerHookRunner } from './worker-hooks.ts';
-import { createWorkerLog, type WorkerLog } from './worker-log.ts';
+import { openWorkerLogs, type WorkerLog } from './worker-log.ts';
 import { createStopControl, type StopControl } from './worker-stop.ts';
 
 const workerClasses: Record<WorkerBootConfig['workerClass'], WorkerClass> = {
@@ -45,7 +49,7 @@ const config = readWorkerBootConfig(process.env);
 // First: ps names the worker from the start, and nothing after this line runs as root.
 process.title = config.title;
 await dropPrivilegesOrExit(config.identity);
-const log = createWorkerLog(config.workerId, config.logLevel);
+const { log, withAccessLog } = openWorkerLogs(config);
 const hooks = createWorkerHooks(config, log);
 // Every way out from here on passes through it, so `workerExit` runs once, last.
 const exitWorker = exitAfterHook(hooks, (code) => process.exit(code));
@@ -92,14 +96,26 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   const guarded = guardListener(loaded.listener, (error, req) =>
     log.error(`${req.method ?? '?'} ${req.url ?? '?'} failed`, error),
   );
-  const listener = observeRequests(withRequestHooks(guarded, hooks), parts.recycling);
+  // Forwarded headers from untrusted peers go before a preRequest hook could believe them.
+  const hooked = withForwardedHeaders(
+    withRequestHooks(guarded, hooks),
+    config.http.forwardedAllowIps,
+  );
+  // Refused requests reach the access log, but not the hooks, the app or the request count.
+  const screened = screenRequests(observeRequests(hooked, parts.recycling), config.http, log);
+  const listener = withAccessLog(screened);
   try {
     const serving = await workerClasses[config.workerClass].serve({ config, listener, log });
     if (!stop.serving(serving)) return;
     watchdog.serving();
     parts.recycling.serving();
     postToMaster({ act: 'ready' });
+    replaceOnUncaught(log, exitWorker);
   } catch (error) {
+    // Every worker would fail alike: stop the master with the reason rather than loop.
+    if (error instanceof TlsFileUnreadable) {
+      return failBoot(ExitCode.WorkerBootError, { reason: error.message });
+    }
     log.error('cannot listen on the inherited sockets', error);
     exitWorker(ExitCode.Error);
   }

@@ -14,7 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { forkWorker, reportPipeOf, type ForkWorkerOptions } from '../../actors/fork-worker.ts';
 import { isWorkerMessage, type WorkerMessage } from '../../protocol/ipc-messages.ts';
 import { isStallReport, type StallReport } from '../../protocol/stall-report.ts';
-import { FIRST_LISTENER_FD, type WorkerBootConfig } from '../../protocol/worker-boot.ts';
+import {
+  FIRST_LISTENER_FD,
+  type WorkerBootConfig,
+  type WorkerHttpConfig,
+} from '../../protocol/worker-boot.ts';
 import type { BoundSocket } from './bound-socket.ts';
 import { waitUntil, within } from './wait.ts';
 
@@ -86,6 +90,23 @@ export function startWorker(
   };
 }
 
+/** The HTTP side of the boot config at production's defaults, for specs to spread and change. */
+export const defaultHttpConfig: WorkerHttpConfig = {
+  errorLogfile: '-',
+  logFormat: 'text',
+  accessLogfile: undefined,
+  accessLogformat: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+  limitRequestLine: 4094,
+  limitRequestFields: 100,
+  limitRequestFieldSize: 8190,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  forwardedAllowIps: '127.0.0.1,::1',
+  proxyProtocol: false,
+  proxyAllowFrom: '127.0.0.1,::1',
+  tls: undefined,
+};
+
 /** Production's defaults where they matter (the watchdog runs, recycling is off). */
 function bootConfigFor(
   socket: BoundSocket,
@@ -111,21 +132,7 @@ function bootConfigFor(
     configFile: undefined,
     hookTimeoutMs: 30_000,
     title: 'corral: worker [spec]',
-    http: {
-      errorLogfile: '-',
-      logFormat: 'text',
-      accessLogfile: undefined,
-      accessLogformat: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
-      limitRequestLine: 4094,
-      limitRequestFields: 100,
-      limitRequestFieldSize: 8190,
-      headersTimeoutMs: 10_000,
-      requestTimeoutMs: 300_000,
-      forwardedAllowIps: '127.0.0.1,::1',
-      proxyProtocol: false,
-      proxyAllowFrom: '127.0.0.1,::1',
-      tls: undefined,
-    },
+    http: defaultHttpConfig,
     identity: undefined,
     ...overrides,
   };

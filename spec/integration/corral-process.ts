@@ -23,7 +23,7 @@ export interface CorralProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or signal) once the master has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The port of the first "Listening at: http://HOST:PORT" line. */
+  /** The port of the first "Listening at: http://HOST:PORT" line (or https://). */
   port(): Promise<number>;
   /** Pids of every worker the log announced so far. */
   workerPids(): number[];
@@ -114,7 +114,7 @@ export function startCorral(
     output: () => text,
     waitFor,
     exited,
-    port: async () => Number((await waitFor(/Listening at: http:\/\/[^\s]*:(\d+)/))[1]),
+    port: async () => Number((await waitFor(/Listening at: https?:\/\/[^\s]*:(\d+)/))[1]),
     workerPids,
     signal: (name) => child.kill(name),
   };
