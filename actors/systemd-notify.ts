@@ -88,9 +88,11 @@ export function attachSystemdNotify(
       nowReady();
     }),
     actor.on('arbiter.stopping', () => {
-      const heir =
-        role?.oldMaster() ?? (successor !== null && isAlive(successor) ? successor : null);
-      if (heir === null) send('STOPPING=1');
+      // The old master may have exited a moment before this one heard of its promotion.
+      const heir = [role?.oldMaster() ?? null, successor].find(
+        (pid): pid is number => pid !== null && isAlive(pid),
+      );
+      if (heir === undefined) send('STOPPING=1');
       else socket.send(`MAINPID=${heir}`);
     }),
     actor.on('upgrade.started', (event) => (successor = event.pid)),

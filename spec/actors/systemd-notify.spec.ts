@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import test from 'ava';
 import { openNotifySocket, withoutNotifyEnv } from '../../actors/notify-socket.ts';
 import { attachSystemdNotify } from '../../actors/systemd-notify.ts';
@@ -167,14 +168,33 @@ test('USR2: a new master not yet promoted hands the main pid back instead of STO
     log: recordingLog(),
     env: { NOTIFY_SOCKET: listener.address },
     pid: 4343,
-    role: { oldMaster: () => 4242, onPromoted: (listener) => promoted.push(listener) },
+    // A live process stands in for the old master: this spec's own.
+    role: { oldMaster: () => process.pid, onPromoted: (listener) => promoted.push(listener) },
   });
   t.teardown(detach);
   arbiter.readyAll();
   await listener.waitFor((data) => data.startsWith('READY=1\nMAINPID=4343'));
   arbiter.actor.send({ type: 'signal.term' });
-  await listener.waitFor((data) => data === 'MAINPID=4242');
+  await listener.waitFor((data) => data === `MAINPID=${process.pid}`);
   t.false(listener.received().some((datagram) => datagram.data.includes('STOPPING=1')));
+});
+
+test('USR2: an old master that has exited before the promotion was heard of gets no hand-back', async (t) => {
+  const listener = await listenDatagrams(t);
+  const arbiter = startArbiter(1);
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+  const detach = attachSystemdNotify(arbiter.actor, {
+    log: recordingLog(),
+    env: { NOTIFY_SOCKET: listener.address },
+    pid: 4343,
+    role: { oldMaster: () => gone, onPromoted: () => undefined },
+  });
+  t.teardown(detach);
+  arbiter.readyAll();
+  await listener.waitFor((data) => data.startsWith('READY=1\nMAINPID=4343'));
+  arbiter.actor.send({ type: 'signal.term' });
+  await listener.waitFor((data) => data.startsWith('STOPPING=1'));
+  t.false(listener.received().some((datagram) => datagram.data === `MAINPID=${gone}`));
 });
 
 test('USR2: an old master whose new master runs hands the main pid over instead of STOPPING=1', async (t) => {
