@@ -10,6 +10,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ConfigFileError } from '../errors.ts';
+import { configObjectOf } from '../protocol/hooks.ts';
 
 /** Looked for in this order in the working directory when no `--config` is given. */
 export const configFileNames = [
@@ -63,22 +64,7 @@ export async function importConfigFile(path: string): Promise<unknown> {
       cause: error,
     });
   }
-  return defaultExport(module);
-}
-
-/**
- * `export default {...}` and `module.exports = {...}` both arrive as `default`; a TypeScript
- * file that tsx compiles as CommonJS (no `"type": "module"` nearby) nests it once more.
- */
-function defaultExport(module: unknown): unknown {
-  let value = (module as { default?: unknown }).default ?? module;
-  while (isOnlyDefault(value)) value = value.default;
-  return value;
-}
-
-function isOnlyDefault(value: unknown): value is { default: unknown } {
-  if (typeof value !== 'object' || value === null || !('default' in value)) return false;
-  return Object.keys(value).every((key) => key === 'default' || key === '__esModule');
+  return configObjectOf(module);
 }
 
 function parseJson(path: string): unknown {

@@ -148,3 +148,22 @@ export function pickHooks(config: Readonly<Record<string, unknown>>): Partial<Ho
   }
   return hooks as Partial<Hooks>;
 }
+
+/**
+ * The object a config module exports. `export default {...}` and `module.exports = {...}` both
+ * arrive as `default`; a TypeScript file compiled as CommonJS (no `"type": "module"` nearby)
+ * nests it once more. The master and each worker import the file, so both unwrap it here.
+ *
+ * @example
+ * configObjectOf(await import(url)); // { workers: 2, whenReady: [Function] }
+ */
+export function configObjectOf(module: unknown): unknown {
+  let value = (module as { default?: unknown }).default ?? module;
+  while (isOnlyDefault(value)) value = value.default;
+  return value;
+}
+
+function isOnlyDefault(value: unknown): value is { default: unknown } {
+  if (typeof value !== 'object' || value === null || !('default' in value)) return false;
+  return Object.keys(value).every((key) => key === 'default' || key === '__esModule');
+}

@@ -46,9 +46,9 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   });
   const handler = tracker.wrap(context.listener);
   const setUpConnections = createConnectionSetup(context);
+  const { http } = context.config;
+  const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
   const servers = context.config.listeners.map(() => {
-    const { http } = context.config;
-    const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
     const server = createServer(options, handler);
     screenParserErrors(server, http, context.log);
     if (policy.keepAliveMs !== undefined) server.keepAliveTimeout = policy.keepAliveMs;

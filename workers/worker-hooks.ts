@@ -8,7 +8,7 @@
  */
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { pickHooks, type HookWorker, type WorkerHooks } from '../protocol/hooks.ts';
+import { configObjectOf, pickHooks, type HookWorker, type WorkerHooks } from '../protocol/hooks.ts';
 import { runHook } from '../protocol/run-hook.ts';
 import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
 import { importModule } from './import-module.mjs';
@@ -53,7 +53,7 @@ export function createWorkerHooks(config: WorkerBootConfig, log: WorkerLog): Wor
       const file = config.configFile;
       if (file === undefined || extname(file) === '.json') return { ok: true };
       try {
-        const exported = defaultExport(await importModule(pathToFileURL(file).href));
+        const exported = configObjectOf(await importModule(pathToFileURL(file).href));
         if (typeof exported === 'object' && exported !== null)
           hooks = pickHooks(exported as Record<string, unknown>);
         return { ok: true };
@@ -68,19 +68,4 @@ export function createWorkerHooks(config: WorkerBootConfig, log: WorkerLog): Wor
       return runHook(name, hook, [worker, ...args], options);
     },
   };
-}
-
-/**
- * `export default {...}` and `module.exports = {...}` both arrive as `default`; a TypeScript
- * file compiled as CommonJS nests it once more. The master reads the file the same way.
- */
-function defaultExport(namespace: Record<string, unknown>): unknown {
-  let value: unknown = namespace.default ?? namespace;
-  while (isOnlyDefault(value)) value = value.default;
-  return value;
-}
-
-function isOnlyDefault(value: unknown): value is { default: unknown } {
-  if (typeof value !== 'object' || value === null || !('default' in value)) return false;
-  return Object.keys(value).every((key) => key === 'default' || key === '__esModule');
 }

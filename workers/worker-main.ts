@@ -78,19 +78,15 @@ interface WorkerParts {
 
 async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void> {
   const { stop, log, watchdog, hooks } = parts;
+  // --check-config asks only whether the app loads: no hook runs for it.
+  if (config.checkOnly === true) return checkAppLoads(config);
   // The master has loaded the same file already, so a failure here is rare; it is a boot failure.
   const hooksLoaded = await hooks.load();
   if (!hooksLoaded.ok) return failBoot(ExitCode.WorkerBootError, hooksLoaded);
-  // --check-config asks only whether the app loads: no hook runs for it.
-  if (config.checkOnly !== true) await hooks.run('postFork');
+  await hooks.run('postFork');
   const loaded = await loadApp(config.app, config.cwd);
   // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
   if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
-  // --check-config: the app loads, which is all that was asked.
-  if (config.checkOnly === true) {
-    await flushToMaster({ act: 'booted' });
-    process.exit(ExitCode.Ok);
-  }
   await hooks.run('postWorkerInit');
   postToMaster({ act: 'booted' });
   const guarded = guardListener(loaded.listener, (error, req) =>
@@ -119,6 +115,14 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
     log.error('cannot listen on the inherited sockets', error);
     exitWorker(ExitCode.Error);
   }
+}
+
+/** `--check-config`: load the app, report `booted`, exit 0; or fail the boot as usual. */
+async function checkAppLoads(config: WorkerBootConfig): Promise<void> {
+  const loaded = await loadApp(config.app, config.cwd);
+  if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
+  await flushToMaster({ act: 'booted' });
+  process.exit(ExitCode.Ok);
 }
 
 async function failBoot(
