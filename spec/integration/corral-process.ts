@@ -129,14 +129,7 @@ export function killQuietly(pid: number | undefined): void {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../../actors/process-alive.ts';
 
 /** Polls until `condition` holds, failing after the deadline; for states with no event to await. */
 export async function eventually(

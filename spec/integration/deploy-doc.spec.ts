@@ -1,13 +1,12 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingRows } from '../../settings/settings-table.ts';
 import { listenDatagrams } from '../helpers/datagram-listener.ts';
 import { masterPid, pidNamespaces, unshare } from '../helpers/pid-namespace.ts';
+import { startActivated } from '../helpers/socket-activate.ts';
 import { childPids, eventually, get, repoRoot, startCorral } from './corral-process.ts';
 
 // docs/deploy.md promises that its recipes run as written. This spec reads them from the page and
@@ -55,15 +54,6 @@ function appDirectory(t: ExecutionContext): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 test.serial('the systemd units: socket activation, READY, ExecReload and stop', async (t) => {
   const [socketUnit, serviceUnit] = blocks('ini');
   t.truthy(socketUnit?.includes('[Socket]'), 'the first ini block is the socket unit');
@@ -82,49 +72,31 @@ test.serial('the systemd units: socket activation, READY, ExecReload and stop', 
   const fdName = unitValue(socketUnit!, 'FileDescriptorName');
   const notify = await listenDatagrams(t);
 
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const corral = startCorral(t, [], {
-      wrap: [
-        'systemd-socket-activate',
-        '-l',
-        `127.0.0.1:${port}`,
-        `--fdname=${fdName}`,
-        '-E',
-        `NOTIFY_SOCKET=${notify.address}`,
-        '--',
-      ],
-      command: execStart,
-      cwd: dir,
-    });
-    const listening = await corral
-      .waitFor(new RegExp(`Listening on 127\\.0\\.0\\.1:${port} as 3\\.`))
-      .catch((error: unknown) => {
-        if (attempt < 5 && /Address already in use/.test(corral.output())) return undefined;
-        throw error;
-      });
-    if (listening === undefined) continue;
+  const { corral, port } = await startActivated(
+    t,
+    [],
+    [`--fdname=${fdName}`, '-E', `NOTIFY_SOCKET=${notify.address}`],
+    { command: execStart, cwd: dir },
+  );
 
-    // The first connection makes the tool start corral; it is answered once a worker is ready.
-    const first = await get(port);
-    await notify.waitFor((data) => data.includes('READY=1'));
-    const workers = await childPids(corral.child.pid!);
-    t.is(workers.length, 4, 'ExecStart asked for 4 workers');
-    t.true(workers.includes(Number(first.body)));
-    t.regex(corral.output(), /from systemd socket activation \(fd 3, web\)/);
+  // The first connection makes the tool start corral; it is answered once a worker is ready.
+  const first = await get(port);
+  await notify.waitFor((data) => data.includes('READY=1'));
+  const workers = await childPids(corral.child.pid!);
+  t.is(workers.length, 4, 'ExecStart asked for 4 workers');
+  t.true(workers.includes(Number(first.body)));
+  t.regex(corral.output(), /from systemd socket activation \(fd 3, web\)/);
 
-    const mark = notify.received().length;
-    const reload = unitValue(serviceUnit!, 'ExecReload');
-    execFileSync('/bin/sh', ['-c', reload], { env: { MAINPID: String(corral.child.pid) } });
-    await notify.waitFor((data) => data.includes('RELOADING=1'), mark);
-    await notify.waitFor((data) => data.includes('READY=1'), mark + 1);
+  const mark = notify.received().length;
+  const reload = unitValue(serviceUnit!, 'ExecReload');
+  execFileSync('/bin/sh', ['-c', reload], { env: { MAINPID: String(corral.child.pid) } });
+  await notify.waitFor((data) => data.includes('RELOADING=1'), mark);
+  await notify.waitFor((data) => data.includes('READY=1'), mark + 1);
 
-    // KillMode=mixed: TERM to the main process only.
-    corral.signal('SIGTERM');
-    await notify.waitFor((data) => data.includes('STOPPING=1'));
-    t.is((await corral.exited).code, 0);
-    return;
-  }
+  // KillMode=mixed: TERM to the main process only.
+  corral.signal('SIGTERM');
+  await notify.waitFor((data) => data.includes('STOPPING=1'));
+  t.is((await corral.exited).code, 0);
 });
 
 const pid1Test = pidNamespaces ? test.serial : test.serial.skip;

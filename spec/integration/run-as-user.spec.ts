@@ -1,9 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandLineOf, idsOf } from '../helpers/proc-files.ts';
+import { copyReadableByAll } from '../helpers/readable-copy.ts';
 import { app, childPids, get, startCorral } from './corral-process.ts';
 
 // These specs switch users for real, which needs root (as the machine that runs them is).
@@ -31,13 +32,7 @@ function sortedSet(ids: number[]): number[] {
 
 /** A copy of the identity app in a directory of its own that any user may read. */
 function appReadableByAll(t: ExecutionContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'corral-user-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  chmodSync(dir, 0o755);
-  const path = join(dir, 'identity-app.mjs');
-  copyFileSync(app('identity-app.mjs'), path);
-  chmodSync(path, 0o644);
-  return path;
+  return copyReadableByAll(t, app('identity-app.mjs'));
 }
 
 async function whoServes(port: number): Promise<Identity & { pid: number }> {

@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindListeners } from '../../actors/bind-listeners.ts';
 import { parseAddress } from '../../settings/parse-address.ts';
 import { bindSocket } from '../helpers/bound-socket.ts';
+import { SOCKET_ACTIVATE, startActivated } from '../helpers/socket-activate.ts';
 import {
   app,
   childPids,
@@ -19,47 +19,10 @@ import {
   type CorralProcess,
 } from './corral-process.ts';
 
-// systemd-socket-activate (Debian's systemd package) listens, waits for the first connection,
-// then execs corral with LISTEN_FDS and LISTEN_PID set: the spec's first request starts corral,
-// and is answered once a worker listens. The tool binds a fixed port, so a free one is picked
-// first, and picked again if someone took it meanwhile.
-
-const TOOL = 'systemd-socket-activate';
-
 function tempDir(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'corral-activate-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Corral under the tool, listening on a free TCP port (fd 3) and any `more` -l addresses. */
-async function startActivated(
-  t: ExecutionContext,
-  corralArgs: string[],
-  more: string[] = [],
-): Promise<{ corral: CorralProcess; port: number }> {
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const wrap = [TOOL, '-l', `127.0.0.1:${port}`, ...more, '--'];
-    const corral = startCorral(t, corralArgs, { wrap });
-    try {
-      await corral.waitFor(new RegExp(`Listening on 127\\.0\\.0\\.1:${port} as 3\\.`));
-      return { corral, port };
-    } catch (error) {
-      if (attempt < 5 && /Address already in use/.test(corral.output())) continue;
-      throw error;
-    }
-  }
 }
 
 interface Answer {
@@ -258,7 +221,7 @@ test.serial(
     const { port } = probe.address();
     probe.close();
     const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2'], {
-      wrap: [TOOL, '--datagram', '-l', `127.0.0.1:${port}`, '--'],
+      wrap: [SOCKET_ACTIVATE, '--datagram', '-l', `127.0.0.1:${port}`, '--'],
     });
     await corral.waitFor(/as 3\./);
     // The tool execs corral on the first datagram.
