@@ -21,7 +21,7 @@ import type { Settings } from '../settings/settings.ts';
 import { settingsFromProgram, type SettingsInput } from '../settings/program-settings.ts';
 import { parseAddress } from '../settings/parse-address.ts';
 import { autoWorkerCount, availableCores } from '../settings/available-cores.ts';
-import { bindListeners, type BoundListener } from './bind-listeners.ts';
+import { bindListeners, type BoundListener } from './listeners/bind-listeners.ts';
 import { forkWorker } from './fork-worker.ts';
 import { osSignals$ } from './os-signals.ts';
 import { removePidfile, writePidfile } from './pidfile.ts';
@@ -33,22 +33,22 @@ import { createMasterHooks } from './master-hooks.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
 import { checkTlsFiles, withTlsScheme } from './tls-files.ts';
 import { workerEnv } from './worker-env.ts';
-import { reloadSettingsLogic } from './reload-settings.ts';
-import { adoptListeners } from './listener-inherited.ts';
-import { bindChanged, takeHandoff, type Handoff } from './upgrade-handoff.ts';
+import { reloadSettingsLogic } from './reload/reload-settings.ts';
+import { adoptListeners } from './listeners/inherited.ts';
+import { bindChanged, takeHandoff, type Handoff } from './upgrade/handoff.ts';
 import {
   adoptActivatedSockets,
   listenerOrigin,
   takeSocketActivation,
   type ActivatedSocket,
-} from './socket-activation.ts';
-import { createUpgradeRole, type UpgradeRole } from './upgrade-role.ts';
-import type { ReexecCommand } from './upgrade-command.ts';
-import { spawnMasterLogic } from './upgrade-spawn-master.ts';
-import { attachSystemdNotify } from './systemd-notify.ts';
+} from './systemd/socket-activation.ts';
+import { createUpgradeRole, type UpgradeRole } from './upgrade/role.ts';
+import type { ReexecCommand } from './upgrade/command.ts';
+import { spawnMasterLogic } from './upgrade/spawn-master.ts';
+import { attachSystemdNotify } from './systemd/notify.ts';
 import { reapOrphans } from './orphan-reaper.ts';
 import { attachLogReopen } from './log-reopen.ts';
-import { reloadOnChange$ } from './reload-watcher.ts';
+import { reloadOnChange$ } from './reload/watcher.ts';
 
 export interface ArbiterOptions {
   /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */

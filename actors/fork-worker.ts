@@ -19,7 +19,7 @@ import {
   WORKER_BOOT_ENV,
   type WorkerBootConfig,
 } from '../protocol/worker-boot.ts';
-import { withoutNotifyEnv } from './notify-socket.ts';
+import { withoutNotifyEnv } from './systemd/notify-socket.ts';
 
 export interface ForkWorkerOptions {
   /**

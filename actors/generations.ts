@@ -14,7 +14,7 @@ import {
 } from '../protocol/worker-boot.ts';
 import { resolveWorkerCount } from '../settings/available-cores.ts';
 import type { Settings } from '../settings/settings.ts';
-import type { BoundListener } from './bind-listeners.ts';
+import type { BoundListener } from './listeners/bind-listeners.ts';
 import { processTitle } from './process-title.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
 import { masterTimings, restartPolicy, type MasterTimings } from './master-timings.ts';

@@ -8,7 +8,7 @@ import { checkApp, type AppCheck } from '../actors/check-app.ts';
 import { readConfiguration } from '../actors/read-configuration.ts';
 import { createArbiter } from '../actors/create-arbiter.ts';
 import { processTitle } from '../actors/process-title.ts';
-import { reexecCommand } from '../actors/upgrade-command.ts';
+import { reexecCommand } from '../actors/upgrade/command.ts';
 import { createMasterLog, type MasterLog } from '../actors/master-log.ts';
 import { usageHint, usageLine } from '../settings/parse-command-line.ts';
 import { renderResolvedSettings } from '../settings/render-resolved-settings.ts';

@@ -13,9 +13,9 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { parseTrustList } from '../protocol/trust-list.ts';
-import { setClientAddress } from './peer-address.ts';
-import { readProxyHeader } from './proxy-protocol-reader.ts';
-import type { ProxySource } from './proxy-protocol.ts';
+import { setClientAddress } from './proxy/peer-address.ts';
+import { readProxyHeader } from './proxy/proxy-protocol-reader.ts';
+import type { ProxySource } from './proxy/proxy-protocol.ts';
 import { createTlsEngine, readTlsOptions } from './tls-engine.ts';
 import type { ServeContext } from './worker-class.ts';
 

@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
-import { inFlightTable, type InFlightTable } from './in-flight-table.ts';
+import { inFlightTable, type InFlightTable } from './stall/in-flight-table.ts';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */

@@ -11,7 +11,7 @@ import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
 import { createAcceptGate, type AcceptGate } from './accept-gate.ts';
 import { createConnectionTracker } from './connection-tracker.ts';
 import { createConnectionSetup } from './connection-setup.ts';
-import { parserOptions, screenParserErrors } from './screen-requests.ts';
+import { parserOptions, screenParserErrors } from './screening/screen-requests.ts';
 import { serverTimeouts } from './server-timeouts.ts';
 import type { ServeContext, Serving } from './worker-class.ts';
 

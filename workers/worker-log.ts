@@ -11,7 +11,7 @@ import { logLevels, type LogLevel } from '../logging/log-levels.ts';
 import { openLogDestination, type LogDestination } from '../logging/log-destination.ts';
 import { isMasterMessage } from '../protocol/ipc-messages.ts';
 import type { WorkerBootConfig, WorkerHttpConfig } from '../protocol/worker-boot.ts';
-import { createAccessLog } from './access-log.ts';
+import { createAccessLog } from './access-log/access-log.ts';
 
 export interface WorkerLog {
   /** Something went wrong but the worker carries on (a request handler threw). */

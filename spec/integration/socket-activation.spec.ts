@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindListeners } from '../../actors/bind-listeners.ts';
+import { bindListeners } from '../../actors/listeners/bind-listeners.ts';
 import { parseAddress } from '../../settings/parse-address.ts';
 import { bindSocket } from '../helpers/bound-socket.ts';
 import { SOCKET_ACTIVATE, startActivated } from '../helpers/socket-activate.ts';

@@ -1,0 +1,90 @@
+/**
+ * Starts the stall watchdog of a worker: a `worker_thread` that notices when the main event
+ * loop has not turned for a while and reports where it is stuck and which requests are in
+ * flight, before the master's timeout kills the worker (see stall-watchdog-thread.mjs). The
+ * main thread's part is one cheap timer that stores the time in shared memory on each turn.
+ *
+ * The thread is plain JavaScript and runs without tsx: tsx's hooks do not reach worker threads
+ * on Node 20, and the thread needs none, so it also starts faster and smaller without them.
+ */
+import { Worker } from 'node:worker_threads';
+import type { WorkerBootConfig } from '../../protocol/worker-boot.ts';
+import { IN_FLIGHT_KEY } from './in-flight-table.ts';
+import { livenessCell } from './liveness-cell.mjs';
+import type { WorkerLog } from '../worker-log.ts';
+
+export interface StallWatchdog {
+  /** The app is loaded and served: stalls now count against `timeoutMs`, not the boot timeout. */
+  serving(): void;
+  stop(): void;
+}
+
+export type StallWatchdogOptions = Pick<
+  WorkerBootConfig,
+  'timeoutMs' | 'bootTimeoutMs' | 'reportFd'
+> & { log: WorkerLog };
+
+const threadUrl = new URL('./watchdog-thread.mjs', import.meta.url);
+
+/**
+ * How long the thread waits for the main thread to pause (and, before that, to enable the
+ * debugger, which lists every loaded script) before it reports without a stack. A report starts
+ * at half the timeout, and the master sends SIGKILL no sooner than 2 s (its abort grace) after
+ * the timeout, so a report is always written before the worker dies.
+ */
+const SNAPSHOT_WAIT_MS = 1500;
+
+/**
+ * Starts the watchdog; call it before the app is imported, so a boot stuck in the app's top
+ * level is reported too. Nothing starts when both timeouts are 0: no one would kill the worker.
+ *
+ * @example
+ * const watchdog = startStallWatchdog({ ...config, log });
+ * await loadApp(config.app, config.cwd);
+ * watchdog.serving();
+ */
+export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog {
+  if (options.timeoutMs <= 0 && options.bootTimeoutMs <= 0) return { serving() {}, stop() {} };
+  const cell = livenessCell();
+  const tickMs = tickInterval(options);
+  cell.turn(Date.now());
+  const tick = setInterval(() => cell.turn(Date.now()), tickMs);
+  tick.unref();
+  const thread = new Worker(threadUrl, {
+    execArgv: [],
+    workerData: {
+      buffer: cell.buffer,
+      reportFd: options.reportFd,
+      timeoutMs: options.timeoutMs,
+      bootTimeoutMs: options.bootTimeoutMs,
+      // The master counts boot-timeout from the fork, which is (nearly) this process's start.
+      bootDeadlineMs: Date.now() - process.uptime() * 1000 + options.bootTimeoutMs,
+      checkMs: tickMs,
+      snapshotWaitMs: SNAPSHOT_WAIT_MS,
+      inFlightKey: IN_FLIGHT_KEY,
+    },
+  });
+  // The watchdog must never keep a finished worker alive.
+  thread.unref();
+  thread.on('error', (error) => options.log.error('the stall watchdog stopped', error));
+  const stop = (): void => {
+    clearInterval(tick);
+    void thread.terminate();
+  };
+  return {
+    serving() {
+      cell.setPhase('serving');
+      if (options.timeoutMs <= 0) stop();
+    },
+    stop,
+  };
+}
+
+/**
+ * A fortieth of the shortest timeout, from 10 to 500 ms: a report comes within a few percent of
+ * half the timeout, and with the default 30 s both threads wake only twice a second.
+ */
+function tickInterval(options: StallWatchdogOptions): number {
+  const limits = [options.timeoutMs, options.bootTimeoutMs].filter((ms) => ms > 0);
+  return Math.max(10, Math.min(500, Math.floor(Math.min(...limits) / 40)));
+}
