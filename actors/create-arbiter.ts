@@ -49,6 +49,11 @@ import { attachSystemdNotify } from './systemd/notify.ts';
 import { reapOrphans } from './orphan-reaper.ts';
 import { attachLogReopen } from './log-reopen.ts';
 import { reloadOnChange$ } from './reload/watcher.ts';
+import {
+  createObservability,
+  type InspectObserver,
+  type Observability,
+} from './observe/observability.ts';
 
 export interface ArbiterOptions {
   /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */
@@ -73,6 +78,11 @@ export interface ArbiterOptions {
   reexec?: ReexecCommand;
   /** Reopens the master's log file on USR1 (the CLI passes its error log's); workers are told too. */
   reopenLogs?: () => void;
+  /**
+   * An XState inspection observer for the whole actor system (the arbiter and every worker
+   * machine): what `--inspector` connects to the Stately inspector, for your own use.
+   */
+  inspect?: InspectObserver;
 }
 
 /** Settings and the master hooks that go with them: what a reload reads again. */
@@ -128,6 +138,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
   let stopRequested: StopMode | null = null;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   const detach: Array<() => void> = [];
+  let observability: Observability | undefined;
 
   async function start(): Promise<string[]> {
     await hooks.run('onStarting');
@@ -190,7 +201,8 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
         }),
       },
     });
-    actor = createActor(machine, { input, systemId: 'arbiter' });
+    observability = createObservability(settings, { log, inspect: options.inspect });
+    actor = createActor(machine, { input, systemId: 'arbiter', inspect: observability.inspect });
     actor.on('*', (event) => logSupervision(log, event));
     actor.on('*', hooks.observe);
     actor.on('arbiter.ready', () => resolveReady());
@@ -201,6 +213,15 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
       reapOrphans({ log, own: () => [...children].map((child) => child.pid) }),
       attachLogReopen(actor, { children, reopen: options.reopenLogs, log }),
     );
+    try {
+      await observability.start(actor);
+    } catch (error) {
+      for (const stop of detach) stop();
+      for (const listener of listeners) listener.close();
+      role.finish();
+      if (settings.pid !== undefined) removePidfile(settings.pid, process.pid);
+      throw error;
+    }
     actor.subscribe({
       complete: () => finish(actor?.getSnapshot().output, listeners, role),
       error: (error) =>
@@ -239,7 +260,9 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
       exitCode: ExitCode.Error,
       reason: 'the arbiter ended without an output',
     };
-    void hooks.run('onExit').then(() => resolveDone(result));
+    // The status page, metrics and control socket go with the master; they never hold it up.
+    const closing = observability?.stop() ?? Promise.resolve();
+    void Promise.all([closing, hooks.run('onExit')]).then(() => resolveDone(result));
   }
 
   return {

@@ -13,6 +13,7 @@ import {
   type WorkerIdentity,
 } from '../protocol/worker-boot.ts';
 import { resolveWorkerCount } from '../settings/available-cores.ts';
+import type { StatsLevel } from '../protocol/worker-stats.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { BoundListener } from './listeners/bind-listeners.ts';
 import { processTitle } from './process-title.ts';
@@ -89,7 +90,15 @@ function workerBootBase(
     hookTimeoutMs: settings.hookTimeout * 1000,
     title: processTitle('worker', settings),
     http: workerHttpConfig(settings),
+    stats: statsLevel(settings),
   };
+}
+
+/** Workers count requests only for something in the master that shows or sends the counts. */
+function statsLevel(settings: Settings): StatsLevel {
+  if (settings.statsdHost !== undefined) return 'samples';
+  const wanted = [settings.statusBind, settings.metricsBind, settings.controlSocket];
+  return wanted.some((value) => value !== undefined) ? 'counts' : 'off';
 }
 
 function workerHttpConfig(settings: Settings): WorkerHttpConfig {

@@ -129,7 +129,10 @@ function toEvent(message: WorkerMessage): WorkerProcessEvent {
     case 'ready':
       return { type: 'ipc.ready' };
     case 'heartbeat':
-      return { type: 'ipc.heartbeat' };
+      // The stats ride on the event so that observers of the actor system see them.
+      return message.stats === undefined
+        ? { type: 'ipc.heartbeat' }
+        : { type: 'ipc.heartbeat', stats: message.stats };
     case 'boot-failed':
       return { type: 'ipc.boot-failed', exitCode: message.exitCode, reason: message.reason };
     case 'stopping':

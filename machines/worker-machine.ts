@@ -15,6 +15,7 @@ import type { WorkerExit, WorkerExitCause, WorkerTimeout, WorkerTimings } from '
 import { exitCause } from './exit-cause.ts';
 import type { RecycleReason } from '../protocol/ipc-messages.ts';
 import type { StallReport } from '../protocol/stall-report.ts';
+import type { WorkerStats } from '../protocol/worker-stats.ts';
 
 export type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
 
@@ -30,7 +31,7 @@ export type WorkerProcessEvent =
   | { type: 'process.exited'; code: number | null; signal: string | null; error?: string }
   | { type: 'ipc.booted' }
   | { type: 'ipc.ready' }
-  | { type: 'ipc.heartbeat' }
+  | { type: 'ipc.heartbeat'; stats?: WorkerStats }
   | { type: 'ipc.boot-failed'; exitCode: 3 | 4; reason: string }
   | { type: 'ipc.stopping' }
   | { type: 'ipc.recycle'; reason: RecycleReason; detail: string }

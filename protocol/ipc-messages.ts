@@ -9,14 +9,19 @@
  * process.send?.({ act: 'ready' } satisfies WorkerMessage);
  */
 
+import type { WorkerStats } from './worker-stats.ts';
+
 /** Worker to master. */
 export type WorkerMessage =
   /** The app module loaded and has a usable export; the worker is not serving yet. */
   | { act: 'booted' }
   /** The worker listens on every inherited socket and takes connections. */
   | { act: 'ready' }
-  /** Sent from a timer on the worker's main event loop: a blocked loop stops beating. */
-  | { act: 'heartbeat' }
+  /**
+   * Sent from a timer on the worker's main event loop: a blocked loop stops beating. Carries the
+   * worker's request counts when the master asked for them (`stats` in the boot config).
+   */
+  | { act: 'heartbeat'; stats?: WorkerStats }
   /**
    * The app could not be loaded. Sent just before the worker exits with `exitCode`, so the master
    * can print the cause instead of a bare "failed to boot".

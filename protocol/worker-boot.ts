@@ -7,6 +7,8 @@
  * const config = readWorkerBootConfig(process.env);
  */
 
+import type { StatsLevel } from './worker-stats.ts';
+
 export const WORKER_BOOT_ENV = 'CORRAL_WORKER_BOOT';
 
 /** The first inherited listener's file descriptor in the worker. */
@@ -74,6 +76,11 @@ export interface WorkerBootConfig {
   identity: WorkerIdentity | undefined;
   /** What the worker's HTTP side needs: logs, request limits, timeouts, proxies, TLS. */
   http: WorkerHttpConfig;
+  /**
+   * Which request counts to send with each heartbeat: `off` unless the status page, metrics,
+   * statsd or the control socket is on (protocol/worker-stats.ts).
+   */
+  stats: StatsLevel;
 }
 
 /** The HTTP side of a worker's boot config (see the settings of the same names). */

@@ -19,6 +19,7 @@ export const settingSections = [
   'Requests',
   'Proxies',
   'TLS',
+  'Observability',
   'Server mechanics',
   'Development',
 ] as const;
@@ -33,6 +34,8 @@ export type SettingType =
   | 'seconds'
   | 'choice'
   | 'address list'
+  | 'address'
+  | 'url'
   | 'boolean'
   | 'assignment list'
   | 'file mode';

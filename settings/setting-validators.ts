@@ -122,6 +122,68 @@ export const bindAddresses: Validator<string[]> = (input) => {
 };
 
 /**
+ * One address to serve something of the master's on (`--status-bind`, `--metrics-bind`):
+ * `HOST:PORT`, `[IPV6]:PORT` or `unix:PATH`; not `fd://`, which only bind takes.
+ *
+ * @example
+ * listenAddress('127.0.0.1:9100'); // { ok: true, value: '127.0.0.1:9100' }
+ */
+export const listenAddress: Validator<string> = (input) => {
+  const shapes = 'HOST:PORT, [IPV6]:PORT or unix:PATH';
+  if (typeof input !== 'string' || input === '')
+    return expected(`an address like ${shapes}`, input);
+  const check = checkAddress(input);
+  if (!check.ok)
+    return { ok: false, problem: `expects ${shapes}, got '${input}': ${check.reason}` };
+  if (check.address.kind === 'fd') return expected(`an address like ${shapes}`, input);
+  return { ok: true, value: input };
+};
+
+/**
+ * Where statsd listens: `HOST:PORT` (UDP) or `unix:PATH` (a datagram socket), as Gunicorn's
+ * `--statsd-host` takes it. A port is required: statsd has no port 8000 to fall back on.
+ *
+ * @example
+ * statsdAddress('127.0.0.1:8125'); // { ok: true, value: '127.0.0.1:8125' }
+ */
+export const statsdAddress: Validator<string> = (input) => {
+  const checked = listenAddress(input);
+  if (!checked.ok) return checked;
+  const text = checked.value;
+  if (!/^unix:/i.test(text) && !/:\d+$/.test(text))
+    return { ok: false, problem: `expects HOST:PORT or unix:PATH, got '${text}': no port` };
+  return checked;
+};
+
+/**
+ * A statsd metric prefix: letters, digits and `._-`, or empty.
+ *
+ * @example
+ * statsdPrefix('myapp'); // { ok: true, value: 'myapp' }
+ */
+export const statsdPrefix: Validator<string> = (input) =>
+  typeof input === 'string' && /^[A-Za-z0-9._-]*$/.test(input)
+    ? { ok: true, value: input }
+    : expected('letters, digits, dots, dashes or underscores', input);
+
+/**
+ * A WebSocket URL: `ws://HOST:PORT/...` or `wss://...` (the Stately inspector's relay).
+ *
+ * @example
+ * webSocketUrl('ws://127.0.0.1:8080'); // { ok: true, value: 'ws://127.0.0.1:8080' }
+ */
+export const webSocketUrl: Validator<string> = (input) => {
+  if (typeof input !== 'string') return expected('a ws:// or wss:// URL', input);
+  try {
+    const url = new URL(input);
+    if (url.protocol === 'ws:' || url.protocol === 'wss:') return { ok: true, value: input };
+  } catch {
+    // worded below
+  }
+  return expected('a ws:// or wss:// URL', input);
+};
+
+/**
  * A worker count, or `auto` for one derived from the cores available (see `available-cores.ts`).
  *
  * @example

@@ -62,6 +62,22 @@ export interface Settings {
   umask: number | undefined;
   /** Name in process titles: `corral: master [name]`; the app by default. */
   name: string | undefined;
+  /** The Stately inspector's WebSocket relay to stream the actor system to; undefined: off. */
+  inspector: string | undefined;
+  /** Where the live status page listens; undefined: off. */
+  statusBind: string | undefined;
+  /** The status page may listen on an address other hosts can reach. */
+  statusAllowRemote: boolean;
+  /** The status page has controls (add, remove, reload...); read-only otherwise. */
+  statusControl: boolean;
+  /** Where Prometheus metrics are served; undefined: off. */
+  metricsBind: string | undefined;
+  /** The statsd listener, `HOST:PORT` or `unix:PATH`; undefined: off. */
+  statsdHost: string | undefined;
+  /** Put before every statsd metric name. */
+  statsdPrefix: string;
+  /** The unix socket `corral ctl` talks to; undefined: off. */
+  controlSocket: string | undefined;
   /** Seconds a hook that returns a promise may take before corral carries on without it. */
   hookTimeout: number;
   /** Where the error log goes: a file path, or `-` for stderr. */

@@ -24,6 +24,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { loadApp } from './load-app.ts';
 import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
+import { createRequestStats, type RequestStats } from './request-stats.ts';
 import { withRequestHooks } from './request-hooks.ts';
 import { startStallWatchdog, type StallWatchdog } from './stall/watchdog.ts';
 import { exitAfterHook, installStopSignals } from './stop-signals.ts';
@@ -61,11 +62,13 @@ const stop = createStopControl({
 });
 installStopSignals({ stop, log, hooks, exit: exitWorker });
 const recycling = createRecycling({ config, send: postToMaster });
+const requestStats = createRequestStats(config.stats);
 startHeartbeat(config.heartbeatMs, () => {
-  postToMaster({ act: 'heartbeat' });
+  const stats = requestStats.read();
+  postToMaster(stats === undefined ? { act: 'heartbeat' } : { act: 'heartbeat', stats });
   recycling.onHeartbeat();
 });
-await boot(config, { stop, log, watchdog, recycling, hooks });
+await boot(config, { stop, log, watchdog, recycling, hooks, requestStats });
 
 /** What boot drives besides the config: created before the app is loaded. */
 interface WorkerParts {
@@ -74,6 +77,7 @@ interface WorkerParts {
   watchdog: StallWatchdog;
   recycling: Recycling;
   hooks: WorkerHookRunner;
+  requestStats: RequestStats;
 }
 
 async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void> {
@@ -99,7 +103,8 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   );
   // Refused requests reach the access log, but not the hooks, the app or the request count.
   const screened = screenRequests(observeRequests(hooked, parts.recycling), config.http, log);
-  const listener = withAccessLog(screened);
+  // Outermost, so refused requests count too, as they do in the access log.
+  const listener = parts.requestStats.wrap(withAccessLog(screened));
   try {
     const serving = await workerClasses[config.workerClass].serve({ config, listener, log });
     if (!stop.serving(serving)) return;

@@ -134,6 +134,7 @@ function bootConfigFor(
     title: 'corral: worker [spec]',
     http: defaultHttpConfig,
     identity: undefined,
+    stats: 'off',
     ...overrides,
   };
 }

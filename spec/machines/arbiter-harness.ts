@@ -1,5 +1,12 @@
 /** Starts the arbiter machine with fake processes and a simulated clock, recording what it emits. */
-import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate';
+import {
+  createActor,
+  fromCallback,
+  fromPromise,
+  SimulatedClock,
+  type ActorRefFrom,
+  type InspectionEvent,
+} from 'xstate';
 import {
   arbiterMachine,
   type ArbiterEmitted,
@@ -24,6 +31,10 @@ export interface HarnessOptions {
   policy?: Partial<typeof policy>;
   /** What a HUP re-reads: new settings, or an error. Defaults to the same settings again. */
   reload?: (generation: number) => GenerationSettings | Error;
+  /** An inspection observer for the whole actor system, as createActor takes it. */
+  inspect?: (event: InspectionEvent) => void;
+  /** Called with the actor before it starts (observers that must see its first events). */
+  beforeStart?: (actor: ActorRefFrom<typeof arbiterMachine>) => void;
 }
 
 export function startArbiter(workers: number, options: HarnessOptions = {}) {
@@ -50,9 +61,10 @@ export function startArbiter(workers: number, options: HarnessOptions = {}) {
       }),
     },
   });
-  const actor = createActor(machine, { clock, input });
+  const actor = createActor(machine, { clock, input, inspect: options.inspect });
   const emitted: ArbiterEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
+  options.beforeStart?.(actor);
   actor.start();
   const readyAll = () => fakes.alive().forEach((f) => fakes.ready(f.workerId));
   return {

@@ -10,6 +10,7 @@ import type {
   WorkerProcessInput,
   WorkerSignal,
 } from '../../machines/worker-machine.ts';
+import type { WorkerStats } from '../../protocol/worker-stats.ts';
 
 export interface FakeProcess {
   workerId: number;
@@ -80,8 +81,10 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
       get(workerId).send({ type: 'ipc.booted' });
       get(workerId).send({ type: 'ipc.ready' });
     },
-    heartbeat(workerId: number) {
-      get(workerId).send({ type: 'ipc.heartbeat' });
+    heartbeat(workerId: number, stats?: WorkerStats) {
+      get(workerId).send(
+        stats === undefined ? { type: 'ipc.heartbeat' } : { type: 'ipc.heartbeat', stats },
+      );
     },
     exit(workerId: number, code: number | null, signal: string | null = null) {
       get(workerId).send({ type: 'process.exited', code, signal });

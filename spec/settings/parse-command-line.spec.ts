@@ -63,6 +63,14 @@ test('defaults: only APP_MODULE given, empty environment', (t) => {
     group: undefined,
     umask: undefined,
     name: undefined,
+    inspector: undefined,
+    statusBind: undefined,
+    statusAllowRemote: false,
+    statusControl: false,
+    metricsBind: undefined,
+    statsdHost: undefined,
+    statsdPrefix: '',
+    controlSocket: undefined,
     hookTimeout: 30,
     errorLogfile: '-',
     logFormat: 'text',
@@ -154,6 +162,14 @@ const everyFlag: [string[], Partial<Settings>][] = [
   [['--ca-certs', 'ca.pem'], { caCerts: 'ca.pem' }],
   [['--cert-reqs', '2'], { certReqs: 'required' }],
   [['--cert-reqs', 'optional'], { certReqs: 'optional' }],
+  [['--inspector', 'ws://127.0.0.1:8080'], { inspector: 'ws://127.0.0.1:8080' }],
+  [['--status-bind', '127.0.0.1:9000'], { statusBind: '127.0.0.1:9000' }],
+  [['--status-allow-remote'], { statusAllowRemote: true }],
+  [['--status-control'], { statusControl: true }],
+  [['--metrics-bind', 'unix:/tmp/m.sock'], { metricsBind: 'unix:/tmp/m.sock' }],
+  [['--statsd-host', 'localhost:8125'], { statsdHost: 'localhost:8125' }],
+  [['--statsd-prefix', 'myapp'], { statsdPrefix: 'myapp' }],
+  [['--control-socket', '/run/corral.ctl'], { controlSocket: '/run/corral.ctl' }],
   [['--reload'], { reload: true }],
   [
     ['--reload-extra-file', 'a.html', '--reload-extra-file', 'b.json'],
@@ -322,6 +338,26 @@ const errors: [string[], string][] = [
   [
     ['-b', '127.0.0.1:1', '-b', '[::1:80', 'a'],
     "option '-b, --bind' expects HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N, got '[::1:80': missing ']' after the IPv6 address",
+  ],
+  [
+    ['--inspector', 'http://x:1', 'a'],
+    "option '--inspector' expects a ws:// or wss:// URL, got 'http://x:1'",
+  ],
+  [
+    ['--status-bind', 'fd://3', 'a'],
+    "option '--status-bind' expects an address like HOST:PORT, [IPV6]:PORT or unix:PATH, got 'fd://3'",
+  ],
+  [
+    ['--metrics-bind', 'host:99999', 'a'],
+    "option '--metrics-bind' expects HOST:PORT, [IPV6]:PORT or unix:PATH, got 'host:99999': port 99999 is out of range 0-65535",
+  ],
+  [
+    ['--statsd-host', 'localhost', 'a'],
+    "option '--statsd-host' expects HOST:PORT or unix:PATH, got 'localhost': no port",
+  ],
+  [
+    ['--statsd-prefix', 'a b', 'a'],
+    "option '--statsd-prefix' expects letters, digits, dots, dashes or underscores, got 'a b'",
   ],
 ];
 

@@ -1,0 +1,106 @@
+/**
+ * The observability subsystem as the composition root sees it: one `inspect` observer for the
+ * actor system, and the parts the settings turn on, started once the arbiter exists and stopped
+ * when it halts. With every part off nothing is created: no observer, no counting in workers.
+ *
+ * @example
+ * const observability = createObservability(settings, { log, inspect: options.inspect });
+ * const actor = createActor(machine, { inspect: observability.inspect });
+ * await observability.start(actor);
+ */
+import type { ActorRefFrom, InspectionEvent, Observer } from 'xstate';
+import type { ArbiterMachine } from '../../machines/arbiter-machine.ts';
+import type { Settings } from '../../settings/settings.ts';
+import type { LogSink } from '../supervision-log.ts';
+import { createObservation, type Observation } from './observation.ts';
+import type { ObservePartContext, RunningPart } from './observe-part.ts';
+import { startInspectorBridge } from './inspector/inspector-bridge.ts';
+import { startStatusPage } from './status/status-page.ts';
+import { startPrometheus } from './metrics/prometheus.ts';
+import { startStatsd } from './metrics/statsd.ts';
+import { startControlSocket } from './control/control-socket.ts';
+
+/** What XState's `inspect` option takes. */
+export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+type PartStarter = (context: ObservePartContext) => Promise<RunningPart>;
+
+/** Each part with the setting that turns it on. */
+const parts: Array<{ on: (settings: Settings) => boolean; start: PartStarter }> = [
+  { on: (s) => s.inspector !== undefined, start: startInspectorBridge },
+  { on: (s) => s.statusBind !== undefined, start: startStatusPage },
+  { on: (s) => s.metricsBind !== undefined, start: startPrometheus },
+  { on: (s) => s.statsdHost !== undefined, start: startStatsd },
+  { on: (s) => s.controlSocket !== undefined, start: startControlSocket },
+];
+
+export interface ObservabilityOptions {
+  log: LogSink;
+  /** An embedding program's own observer, given the same stream. */
+  inspect?: InspectObserver;
+}
+
+export interface Observability {
+  /** For `createActor(..., { inspect })`; undefined when nothing observes. */
+  inspect: ((event: InspectionEvent) => void) | undefined;
+  /** The live model, when a part needs one. */
+  observation: Observation | undefined;
+  /** Starts every part that is on; rejects (with what was started stopped) if one cannot start. */
+  start(actor: ActorRefFrom<ArbiterMachine>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createObservability(
+  settings: Settings,
+  options: ObservabilityOptions,
+): Observability {
+  const wanted = parts.filter((part) => part.on(settings));
+  const observation = wanted.length > 0 ? createObservation() : undefined;
+  const observers = [toFunction(options.inspect), observation?.inspect].filter(
+    (observer) => observer !== undefined,
+  );
+  const running: RunningPart[] = [];
+  const detach: Array<() => void> = [];
+  const stop = async () => {
+    for (const undo of detach.splice(0)) undo();
+    await Promise.all(running.splice(0).map((part) => part.stop().catch(() => undefined)));
+  };
+  return {
+    observation,
+    inspect: observers.length === 0 ? undefined : fanOut(observers, options.log),
+    async start(actor) {
+      if (observation === undefined) return;
+      detach.push(observation.attach(actor));
+      try {
+        for (const part of wanted) {
+          running.push(await part.start({ observation, settings, log: options.log }));
+        }
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+    stop,
+  };
+}
+
+function toFunction(observer: InspectObserver | undefined) {
+  if (observer === undefined) return undefined;
+  if (typeof observer === 'function') return observer;
+  return (event: InspectionEvent) => observer.next?.(event);
+}
+
+/** An observer that throws must not break the actor system or the other observers. */
+function fanOut(observers: Array<(event: InspectionEvent) => void>, log: LogSink) {
+  let warned = false;
+  return (event: InspectionEvent) => {
+    for (const observer of observers) {
+      try {
+        observer(event);
+      } catch (error) {
+        if (!warned) log.warn(`An inspection observer threw (reported once): ${String(error)}`);
+        warned = true;
+      }
+    }
+  };
+}
