@@ -46,7 +46,7 @@ export default tseslint.config(
             { group: ['node:*'], message: 'machines/ is pure: effects belong in actors/.' },
             { group: ['rxjs', 'rxjs/*'], message: 'RxJS stays at the edges, in actors/.' },
             {
-              group: ['../actors/*', '../workers/*', '../bin/*'],
+              group: ['**/actors/**', '**/workers/**', '**/bin/**'],
               message: 'machines import xstate and local types only.',
             },
           ],
@@ -64,7 +64,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../actors/*', '../machines/*', '../bin/*', '../settings/*'],
+              group: ['**/actors/**', '**/machines/**', '**/bin/**', '**/settings/**'],
               message: 'workers import protocol/ and logging/ only.',
             },
           ],
