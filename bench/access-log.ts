@@ -13,20 +13,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { measureFeatureCost } from './lib/feature-cost.ts';
+import { featureCostArgs, measureFeatureCost } from './lib/feature-cost.ts';
 
-const { values: opts } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '10' },
-    duration: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '64' },
-    threads: { type: 'string', default: '2' },
-    workers: { type: 'string', default: '2' },
-    /** Where the access log goes (default: a temporary file); `/dev/null` leaves out the disk. */
-    file: { type: 'string' },
-  },
+const { values: opts, load } = featureCostArgs({
+  /** Where the access log goes (default: a temporary file); `/dev/null` leaves out the disk. */
+  file: { type: 'string' },
 });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,16 +27,11 @@ const accessFile = opts.file ?? join(dir, 'access.log');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 process.on('SIGINT', () => process.exit(130));
 
-const base = ['bin/corral.js', app, '-w', opts.workers, '-b', '127.0.0.1:0'];
+const base = ['bin/corral.js', app, '-w', String(load.workers), '-b', '127.0.0.1:0'];
 await measureFeatureCost({
   root,
   without: { name: 'no access log', args: base },
   with: { name: 'access log', args: [...base, '--access-logfile', accessFile] },
-  rounds: Number(opts.rounds),
-  durationS: Number(opts.duration),
-  warmupS: Number(opts.warmup),
-  connections: Number(opts.connections),
-  threads: Number(opts.threads),
-  workers: Number(opts.workers),
+  ...load,
 });
 process.stdout.write(`access log written: ${(statSync(accessFile).size / 1e6).toFixed(1)} MB\n`);

@@ -5,6 +5,7 @@
  * which neighbours' load disturbs much less than throughput, and the load average.
  */
 import { loadavg } from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { clientVersion, detectClient, runLoad } from './load.ts';
 import { clockTicks, processTicks } from './proc.ts';
 import { killAllServers, startServer, type RunningServer } from './server.ts';
@@ -21,6 +22,31 @@ export interface FeatureCostOptions {
   connections: number;
   threads: number;
   workers: number;
+}
+
+/** The command line every feature-cost bench takes, plus its own options. */
+export function featureCostArgs(extra: NonNullable<ParseArgsConfig['options']> = {}) {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '64' },
+      threads: { type: 'string', default: '2' },
+      workers: { type: 'string', default: '2' },
+      ...extra,
+    },
+  });
+  const text = values as Record<string, string | undefined>;
+  const load = {
+    rounds: Number(text.rounds),
+    durationS: Number(text.duration),
+    warmupS: Number(text.warmup),
+    connections: Number(text.connections),
+    threads: Number(text.threads),
+    workers: Number(text.workers),
+  };
+  return { values: text, load };
 }
 
 interface Round {
