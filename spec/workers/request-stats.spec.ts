@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createServer, request, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DURATION_BUCKETS_S } from '../../protocol/worker-stats.ts';
@@ -9,7 +9,7 @@ const app: RequestListener = (req, res) => {
   res.end('x');
 };
 
-async function serve(t: import('ava').ExecutionContext, listener: RequestListener) {
+async function serve(t: ExecutionContext, listener: RequestListener) {
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
