@@ -9,6 +9,15 @@
  * process.exitCode = (await arbiter.done).exitCode;
  */
 export { createArbiter, type Arbiter, type ArbiterOptions } from './actors/create-arbiter.ts';
+export type { InspectObserver } from './actors/observe/observability.ts';
+export type {
+  ObservedView,
+  WorkerView,
+  MasterView,
+  LifecycleEntry,
+  Totals,
+} from './actors/observe/observation.ts';
+export type { WorkerStats } from './protocol/worker-stats.ts';
 export type {
   Hooks,
   HookName,
