@@ -80,3 +80,10 @@ export class TlsFileError extends CorralError {
   readonly exitCode = ExitCode.Error;
   override readonly name = 'TlsFileError';
 }
+
+/** `--control-socket` cannot be served: an unsafe directory, a live master on it, a bind error. */
+export class ControlSocketError extends CorralError {
+  readonly code = 'ECORRAL_CONTROL_SOCKET';
+  readonly exitCode = ExitCode.Error;
+  override readonly name = 'ControlSocketError';
+}

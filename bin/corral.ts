@@ -89,4 +89,7 @@ function reportCheck(check: AppCheck): number {
   return ExitCode.Error;
 }
 
-process.exit(await main(process.argv.slice(2)));
+const argv = process.argv.slice(2);
+// `corral ctl ...` is a client of a running master, not a master: bin/ctl.ts.
+const ctl = argv[0] === 'ctl' ? (await import('./ctl.ts')).ctlMain : undefined;
+process.exit(ctl === undefined ? await main(argv) : await ctl(argv.slice(1)));
