@@ -3,6 +3,7 @@
  * definition itself, so docs/machines.md cannot drift from the code (a spec regenerates it).
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { childStates, initialChild, stateEdges } from './machine-graph.ts';
 
 /**
  * @example
@@ -14,12 +15,12 @@ export function machineDiagram(machine: AnyStateMachine): string {
 
 function stateLines(node: AnyStateNode, indent: string): string[] {
   const lines: string[] = [];
-  const children = Object.values(node.states);
+  const children = childStates(node);
   if (children.length === 0) return lines;
-  const initial = node.initial?.target?.[0];
+  const initial = initialChild(node);
   if (initial !== undefined) lines.push(`${indent}[*] --> ${name(initial)}`);
   for (const child of children) {
-    if (Object.keys(child.states).length > 0) {
+    if (childStates(child).length > 0) {
       lines.push(
         `${indent}state ${name(child)} {`,
         ...stateLines(child, `${indent}  `),
@@ -27,27 +28,8 @@ function stateLines(node: AnyStateNode, indent: string): string[] {
       );
     }
     if (child.type === 'final') lines.push(`${indent}${name(child)} --> [*]`);
-    lines.push(...transitionLines(child, indent));
-  }
-  return lines;
-}
-
-function transitionLines(node: AnyStateNode, indent: string): string[] {
-  const lines: string[] = [];
-  for (const [eventType, transitions] of node.transitions) {
-    for (const transition of transitions) {
-      for (const target of transition.target ?? []) {
-        lines.push(
-          `${indent}${name(node)} --> ${name(target)}: ${label(eventType, transition.guard)}`,
-        );
-      }
-    }
-  }
-  for (const transition of node.always ?? []) {
-    for (const target of transition.target ?? []) {
-      lines.push(
-        `${indent}${name(node)} --> ${name(target)}: ${label('always', transition.guard)}`,
-      );
+    for (const edge of stateEdges(child)) {
+      lines.push(`${indent}${name(child)} --> ${name(edge.target)}: ${edge.label}`);
     }
   }
   return lines;
@@ -56,12 +38,4 @@ function transitionLines(node: AnyStateNode, indent: string): string[] {
 /** Mermaid ids cannot contain dots; nested states are named by their path. */
 function name(node: AnyStateNode): string {
   return node.path.length === 0 ? node.machine.id : node.path.join('_');
-}
-
-function label(eventType: string, guard: unknown): string {
-  const after = /^xstate\.after\.(\w+)\./.exec(eventType);
-  const event = after ? `after ${after[1]}` : eventType;
-  const guardName =
-    typeof guard === 'string' ? guard : (guard as { type?: string } | undefined)?.type;
-  return guardName === undefined ? event : `${event} [${guardName}]`;
 }
