@@ -115,7 +115,7 @@ export function createObservation(options: ObservationOptions = {}) {
   };
   let arbiter: ActorRefFrom<ArbiterMachine> | undefined;
   const taps = new Set<(event: InspectionEvent) => void>();
-  // The root actor's first inspection events come before any part has started.
+  // The system's first inspection events come before any part has started: kept for each tap.
   const early: InspectionEvent[] = [];
 
   const changed = (reason: string) => {
@@ -216,11 +216,8 @@ export function createObservation(options: ObservationOptions = {}) {
   }
 
   function onInspection(inspection: InspectionEvent): void {
-    if (taps.size === 0) {
-      if (early.length < EARLY_EVENTS) early.push(inspection);
-    } else {
-      for (const tap of taps) tap(inspection);
-    }
+    if (early.length < EARLY_EVENTS) early.push(inspection);
+    for (const tap of taps) tap(inspection);
     const ref = inspection.actorRef as AnyActorRef;
     const match = WORKER_KEY.exec(ref.id);
     if (inspection.type === '@xstate.snapshot') {
@@ -292,12 +289,13 @@ export function createObservation(options: ObservationOptions = {}) {
       return () => listeners.delete(listener);
     },
     /**
-     * Every raw inspection event, for the inspector bridge. The first tap is given the events
-     * that came before it (the arbiter's own `@xstate.actor` among them).
+     * Every raw inspection event, for the inspector bridge and statsd. Each tap is first given
+     * the system's first events (the arbiter's own `@xstate.actor` among them), which come
+     * before any part starts; parts tap while starting, before the arbiter does.
      */
     tap(listener: (event: InspectionEvent) => void): () => void {
+      for (const event of early) listener(event);
       taps.add(listener);
-      for (const event of early.splice(0)) listener(event);
       return () => taps.delete(listener);
     },
     /** Every arbiter event, after the view took it in. */

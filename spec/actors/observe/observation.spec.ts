@@ -1,4 +1,5 @@
 import test from 'ava';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { createObservation } from '../../../actors/observe/observation.ts';
 import { startArbiter } from '../../machines/arbiter-harness.ts';
 import type { WorkerStats } from '../../../protocol/worker-stats.ts';
@@ -88,4 +89,28 @@ test('the lifecycle events keep the log words, the newest last, and change liste
   t.true(events.some((e) => e.message === 'Handling signal: ttin'));
   t.is(events.at(-1)?.event, 'worker.spawned');
   t.true(reasons.includes('worker.spawned'));
+});
+
+test('every tap gets the events from before it started, then the live ones', (t) => {
+  const observation = createObservation();
+  const seen: Record<'first' | 'second', string[]> = { first: [], second: [] };
+  const describeEvent = (event: InspectionEvent) =>
+    `${event.type} ${(event.actorRef as AnyActorRef).id}`;
+  const harness = startArbiter(1, {
+    inspect: observation.inspect,
+    beforeStart: (actor) => {
+      observation.attach(actor);
+      observation.tap((event) => seen.first.push(describeEvent(event)));
+      observation.tap((event) => seen.second.push(describeEvent(event)));
+    },
+  });
+  harness.readyAll();
+  for (const tap of ['first', 'second'] as const) {
+    t.true(
+      seen[tap].some((line) => /^@xstate\.actor /.test(line)),
+      `${tap}: the arbiter actor`,
+    );
+    t.true(seen[tap].includes('@xstate.actor worker-1'), `${tap}: the worker spawned later`);
+  }
+  t.deepEqual(seen.first, seen.second);
 });
