@@ -36,6 +36,14 @@ export default tseslint.config(
     },
   },
   {
+    // The status page's script runs in the browser, not in Node.
+    files: ['actors/observe/status/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', EventSource: 'readonly', Date: 'readonly' },
+    },
+  },
+  {
     // Machines are pure: no I/O, no timers, no streams. Effects arrive through provide().
     files: ['machines/**/*.ts'],
     rules: {

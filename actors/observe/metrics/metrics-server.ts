@@ -1,15 +1,9 @@
 /**
  * The HTTP server behind `--metrics-bind`: `GET /metrics` answers with what `render` returns,
- * anything else is 404. It listens on `HOST:PORT` or `unix:PATH`; a failure to listen is a
- * {@link BindError}, so the master exits 1 with one line. Stopping it never waits on a client:
- * keep-alive connections are destroyed.
+ * anything else is 404. Listening and closing are http-listen.ts's.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { statSync } from 'node:fs';
-import { BindError } from '../../../errors.ts';
-import { parseAddress, type ParsedAddress } from '../../../settings/parse-address.ts';
-import { clearStaleUnixSocket, removeSocketFileIfSame } from '../../listeners/unix-socket.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp } from '../http-listen.ts';
 
 export const METRICS_PATH = '/metrics';
 
@@ -36,23 +30,13 @@ export async function listenMetrics(
   render: () => Promise<Exposition>,
   onError: (error: unknown) => void,
 ): Promise<MetricsServer> {
-  const parsed = parseAddress(address);
-  if (parsed.kind === 'fd') throw new BindError(address, 'metrics cannot be served on an fd');
-  const server = createServer((req, res) => void answer(req, res, render, onError));
-  if (parsed.kind === 'unix') await clearStaleUnixSocket(parsed.path, address);
-  await listen(server, parsed, address);
-  const inode = parsed.kind === 'unix' ? statSync(parsed.path).ino : undefined;
-  return {
-    url: urlOf(server, parsed),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        if (parsed.kind === 'unix' && inode !== undefined) {
-          removeSocketFileIfSame(parsed.path, inode);
-        }
-      }),
-  };
+  const http = await listenHttp(
+    address,
+    (req, res) => void answer(req, res, render, onError),
+    'metrics',
+  );
+  const url = http.origin.startsWith('unix:') ? http.origin : `${http.origin}${METRICS_PATH}`;
+  return { url, close: () => http.close() };
 }
 
 async function answer(
@@ -80,46 +64,4 @@ async function answer(
 function plain(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text);
-}
-
-function listen(server: Server, address: ParsedAddress, label: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) =>
-      reject(new BindError(label, describeListenError(error), { cause: error }));
-    server.once('error', failed);
-    const options =
-      address.kind === 'unix' ? { path: address.path } : tcpOptions(address as TcpAddress);
-    server.listen(options, () => {
-      server.off('error', failed);
-      resolve();
-    });
-  });
-}
-
-type TcpAddress = Extract<ParsedAddress, { kind: 'tcp' }>;
-
-function tcpOptions(address: TcpAddress) {
-  return { host: address.host, port: address.port, ipv6Only: address.family === 6 };
-}
-
-function describeListenError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return 'address already in use';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EADDRNOTAVAIL':
-      return 'address not available on this machine';
-    case 'ENOTFOUND':
-      return 'host name not found';
-    default:
-      return error.message;
-  }
-}
-
-function urlOf(server: Server, address: ParsedAddress): string {
-  if (address.kind === 'unix') return `unix:${address.path}`;
-  const bound = server.address() as AddressInfo;
-  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  return `http://${host}:${bound.port}${METRICS_PATH}`;
 }

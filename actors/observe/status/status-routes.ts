@@ -1,0 +1,89 @@
+/**
+ * What the status page's server answers:
+ *
+ * | request                  | answer                                               |
+ * | ------------------------ | ---------------------------------------------------- |
+ * | `GET /`                  | the page, self-contained                             |
+ * | `GET /status.json`       | the view the page draws, as JSON                     |
+ * | `GET /events`            | that view as server-sent events, pushed on change    |
+ * | `POST /control/COMMAND`  | add, remove, reload, reopen-logs (page-control.ts)   |
+ * | anything else            | 404, or 405 for a known path with the wrong method   |
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observation } from '../observation.ts';
+import type { EventStream } from './event-stream.ts';
+import { answerControl } from './page-control.ts';
+import { renderPage, type PageParts } from './page-document.ts';
+
+export interface StatusRoutes {
+  parts: PageParts;
+  stream: EventStream;
+  observation: Observation;
+  control: boolean;
+  onError: (error: unknown) => void;
+}
+
+/** The JSON the page draws from: the master's view, its clock, and whether it has controls. */
+export function statusPayload(observation: Observation, control: boolean) {
+  return { now: Date.now(), control, view: observation.view() };
+}
+
+export function createStatusHandler(routes: StatusRoutes) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/control/')) {
+      answerControl(req, res, path.slice('/control/'.length), {
+        enabled: routes.control,
+        observation: routes.observation,
+      }).catch((error: unknown) => failed(res, error, routes.onError));
+      return;
+    }
+    if (!(path in readers)) return text(res, 404, 'Not found: the status page is at /\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return text(res, 405, 'Method not allowed\n');
+    }
+    try {
+      readers[path]?.(req, res, routes);
+    } catch (error) {
+      failed(res, error, routes.onError);
+    }
+  };
+}
+
+type Reader = (req: IncomingMessage, res: ServerResponse, routes: StatusRoutes) => void;
+
+const readers: Record<string, Reader> = {
+  '/': (req, res, routes) => {
+    const payload = statusPayload(routes.observation, routes.control);
+    send(req, res, 'text/html; charset=utf-8', renderPage(routes.parts, payload));
+  },
+  '/status.json': (req, res, routes) => {
+    const payload = statusPayload(routes.observation, routes.control);
+    send(req, res, 'application/json', `${JSON.stringify(payload)}\n`);
+  },
+  '/events': (req, res, routes) => routes.stream.connect(req, res),
+};
+
+function send(req: IncomingMessage, res: ServerResponse, type: string, body: string): void {
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    // Everything the page needs is inline; it may load nothing from anywhere.
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(body);
+}
+
+function failed(res: ServerResponse, error: unknown, onError: (error: unknown) => void): void {
+  onError(error);
+  if (res.headersSent) res.destroy();
+  else text(res, 500, 'The status page failed to answer\n');
+}
