@@ -654,7 +654,7 @@ export const settingsTable = [
     validate: filePath,
     summary: 'answer `corral ctl` on a unix socket at this path',
     description:
-      "Creates a unix socket (mode 0600) at this path for `corral ctl`: status, scale, add, remove, reload, reopen-logs and stop without signals. The directory must be writable by the master's user only. The socket is removed at exit; a stale one left by a dead master is replaced, and a live one makes the start fail. Off by default, so that two masters never contend for one path. See docs/observability.md.",
+      "Creates a unix socket (mode 0600) at this path for `corral ctl`: status, scale, add, remove, reload, reopen-logs and stop without signals. The directory must be writable by the master's user only. The socket is removed at exit; a stale one left by a dead master is replaced, and a live one makes the start fail, except for the new master of a USR2 upgrade, which takes the path over from its parent. Off by default, so that two masters never contend for one path. See docs/observability.md.",
   }),
   defineSetting({
     name: 'hookTimeout',
