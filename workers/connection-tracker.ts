@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
-import { inFlightTable, type InFlightTable } from './stall/in-flight-table.ts';
+import { inFlightTable, type InFlightEntry, type InFlightTable } from './stall/in-flight-table.ts';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */
@@ -22,7 +22,15 @@ export interface TrackerOptions {
   onCount?: (open: number) => void;
   /** How long an idle keep-alive connection may still bring a request once a drain began. */
   idleGraceMs?: number;
+  /**
+   * Called as each response closes, with when it started (`performance.now()`): the request
+   * counts ride on the tracker's own per-response record and close listener, so counting adds
+   * no listener, closure or table per request. Absent, no clock is read for it.
+   */
+  onResponseClosed?: ResponseClosed;
 }
+
+export type ResponseClosed = (res: ServerResponse, startedHr: number) => void;
 
 /** Long enough for a client that is already sending its next request; short for an idle one. */
 export const DEFAULT_IDLE_GRACE_MS = 1_000;
@@ -48,6 +56,8 @@ interface TrackerState {
   /** Each server's close, started once: a quick stop may follow a graceful one. */
   readonly closing: Map<Server, Promise<void>>;
   draining: boolean;
+  /** Whether a response's start is timed for `onResponseClosed`. */
+  readonly timed: boolean;
   /** One listener shared by every response: no closure per request on the hot path. */
   readonly onResponseClose: (this: ServerResponse) => void;
 }
@@ -66,6 +76,7 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
     responses: inFlightTable(),
     closing: new Map(),
     draining: false,
+    timed: options.onResponseClosed !== undefined,
     onResponseClose(this: ServerResponse) {
       responseClosed(state, this);
     },
@@ -98,19 +109,23 @@ function onConnection(state: TrackerState, socket: Socket): void {
 
 function onRequest(state: TrackerState, req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
-  state.responses.set(res, {
+  const entry: InFlightEntry = {
     method: req.method ?? '?',
     url: req.url ?? '?',
     startedAt: Date.now(),
     socket,
-  });
+  };
+  if (state.timed) entry.startedHr = performance.now();
+  state.responses.set(res, entry);
   if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
   res.on('close', state.onResponseClose);
 }
 
 function responseClosed(state: TrackerState, res: ServerResponse): void {
-  const socket = state.responses.get(res)?.socket;
+  const entry = state.responses.get(res);
+  const socket = entry?.socket;
   state.responses.delete(res);
+  if (entry?.startedHr !== undefined) state.options.onResponseClosed?.(res, entry.startedHr);
   // A keep-alive response that was already under way when the stop began: close it now.
   if (state.draining && socket !== undefined && !isBusy(state, socket)) socket.destroySoon();
 }

@@ -37,6 +37,7 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   const admission = policy.admission?.(gate);
   const tracker = createConnectionTracker({
     closeAfterEachResponse: policy.closeAfterEachResponse,
+    onResponseClosed: context.onResponseClosed,
     // Stop accepting at the limit so the kernel gives the next connection to a sibling.
     onCount: (open) => {
       if (admission !== undefined) return;

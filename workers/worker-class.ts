@@ -10,6 +10,7 @@
 import type { RequestListener } from 'node:http';
 import type { WorkerBootConfig, WorkerClassName } from '../protocol/worker-boot.ts';
 import type { WorkerLog } from './worker-log.ts';
+import type { ResponseClosed } from './connection-tracker.ts';
 
 export interface ServeContext {
   config: WorkerBootConfig;
@@ -17,6 +18,8 @@ export interface ServeContext {
   listener: RequestListener;
   /** Where the worker reports errors it carries on after (an accept failing with EMFILE). */
   log: WorkerLog;
+  /** Told as each response closes, when request counts are kept (request-stats.ts). */
+  onResponseClosed?: ResponseClosed;
 }
 
 /** A worker that is serving: what the stop handlers need from it. */

@@ -103,10 +103,17 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   );
   // Refused requests reach the access log, but not the hooks, the app or the request count.
   const screened = screenRequests(observeRequests(hooked, parts.recycling), config.http, log);
-  // Outermost, so refused requests count too, as they do in the access log.
-  const listener = parts.requestStats.wrap(withAccessLog(screened));
+  const listener = withAccessLog(screened);
+  // Counted where the connection tracker sees every response close: refused requests too, as
+  // in the access log.
+  const { onResponseClosed } = parts.requestStats;
   try {
-    const serving = await workerClasses[config.workerClass].serve({ config, listener, log });
+    const serving = await workerClasses[config.workerClass].serve({
+      config,
+      listener,
+      log,
+      onResponseClosed,
+    });
     if (!stop.serving(serving)) return;
     watchdog.serving();
     parts.recycling.serving();

@@ -3,16 +3,27 @@ import { createServer, request, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DURATION_BUCKETS_S } from '../../protocol/worker-stats.ts';
 import { createRequestStats, MAX_SAMPLES_PER_BEAT } from '../../workers/request-stats.ts';
+import { createConnectionTracker } from '../../workers/connection-tracker.ts';
 
 const app: RequestListener = (req, res) => {
   res.statusCode = req.url === '/missing' ? 404 : 200;
   res.end('x');
 };
 
-async function serve(t: ExecutionContext, listener: RequestListener) {
-  const server = createServer(listener);
+/** A server whose connection tracker reports each closed response to `stats`, as a worker's does. */
+async function serve(
+  t: ExecutionContext,
+  stats: ReturnType<typeof createRequestStats>,
+  listener: RequestListener,
+) {
+  const tracker = createConnectionTracker({
+    closeAfterEachResponse: false,
+    onResponseClosed: stats.onResponseClosed,
+  });
+  const server = createServer(tracker.wrap(listener));
+  tracker.watch(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.teardown(() => tracker.destroy([server]));
   return (server.address() as AddressInfo).port;
 }
 
@@ -27,48 +38,49 @@ function get(port: number, path: string): Promise<number> {
   });
 }
 
-test('off: the listener is returned as it is and nothing is read', (t) => {
+test('off: nothing for the tracker to call, nothing to read', (t) => {
   const stats = createRequestStats('off');
-  t.is(stats.wrap(app), app);
+  t.is(stats.onResponseClosed, undefined);
   t.is(stats.read(), undefined);
 });
 
-test('counts: every answered request by status, with its duration in a bucket', async (t) => {
-  const stats = createRequestStats('counts');
-  const port = await serve(t, stats.wrap(app));
-  for (let i = 0; i < 5; i += 1) await get(port, '/');
-  await get(port, '/missing');
-  // The response's close can follow the client's end by a turn of the loop.
-  let read = stats.read();
-  for (let tries = 0; read!.requests < 6 && tries < 100; tries += 1) {
-    await new Promise((resolve) => setImmediate(resolve));
-    read = stats.read();
-  }
-  t.is(read!.requests, 6);
-  t.is(read!.inFlight, 0);
-  t.deepEqual(read!.byStatus, { '200': 5, '404': 1 });
-  t.is(read!.durationCounts.length, DURATION_BUCKETS_S.length + 1);
-  t.is(
-    read!.durationCounts.reduce((a, b) => a + b, 0),
-    6,
-  );
-  t.true(read!.durationSumS > 0);
-  t.is(read!.durationSamplesMs, undefined);
-});
+// Serial: in-flight is the worker's one table of unfinished responses, shared in this process.
+test.serial(
+  'counts: every answered request by status, with its duration in a bucket',
+  async (t) => {
+    const stats = createRequestStats('counts');
+    const port = await serve(t, stats, app);
+    for (let i = 0; i < 5; i += 1) await get(port, '/');
+    await get(port, '/missing');
+    // The response's close can follow the client's end by a turn of the loop.
+    let read = stats.read();
+    for (let tries = 0; read!.requests < 6 && tries < 100; tries += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      read = stats.read();
+    }
+    t.is(read!.requests, 6);
+    t.is(read!.inFlight, 0);
+    t.deepEqual(read!.byStatus, { '200': 5, '404': 1 });
+    t.is(read!.durationCounts.length, DURATION_BUCKETS_S.length + 1);
+    t.is(
+      read!.durationCounts.reduce((a, b) => a + b, 0),
+      6,
+    );
+    t.true(read!.durationSumS > 0);
+    t.is(read!.durationSamplesMs, undefined);
+  },
+);
 
-test('in flight: a request counts until its response closes', async (t) => {
+test.serial('in flight: a request counts until its response closes', async (t) => {
   const stats = createRequestStats('counts');
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let arrived!: () => void;
   const started = new Promise<void>((resolve) => (arrived = resolve));
-  const port = await serve(
-    t,
-    stats.wrap((_req, res) => {
-      arrived();
-      void held.then(() => res.end('late'));
-    }),
-  );
+  const port = await serve(t, stats, (_req, res) => {
+    arrived();
+    void held.then(() => res.end('late'));
+  });
   const answered = get(port, '/slow');
   await started;
   t.is(stats.read()!.inFlight, 1);
@@ -86,21 +98,12 @@ test('in flight: a request counts until its response closes', async (t) => {
 test('samples: each read gives the durations since the previous one, at most the cap, with the rate', (t) => {
   let clock = 0;
   const stats = createRequestStats('samples', () => clock);
-  const fakeResponse = () => {
-    const handlers: Array<() => void> = [];
-    return {
-      statusCode: 200,
-      once: (_event: string, handler: () => void) => handlers.push(handler),
-      close: () => handlers.forEach((handler) => handler()),
-    };
-  };
-  const listener = stats.wrap(() => undefined);
+  const response = { statusCode: 200 } as never;
   const total = MAX_SAMPLES_PER_BEAT * 2;
   for (let i = 0; i < total; i += 1) {
-    const res = fakeResponse();
-    listener({} as never, res as never);
+    const startedHr = clock;
     clock += 3;
-    res.close();
+    stats.onResponseClosed!(response, startedHr);
   }
   const first = stats.read()!;
   t.is(first.durationSamplesMs!.length, MAX_SAMPLES_PER_BEAT);

@@ -20,6 +20,8 @@ export interface InFlightEntry {
   startedAt: number;
   /** The connection it came on (the tracker's; the watchdog reads only the fields above). */
   socket: Socket;
+  /** `performance.now()` at the start, only while request counts are kept (request-stats.ts). */
+  startedHr?: number;
 }
 
 export type InFlightTable = Map<ServerResponse, InFlightEntry>;
