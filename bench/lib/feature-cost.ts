@@ -22,6 +22,11 @@ export interface FeatureCostOptions {
   connections: number;
   threads: number;
   workers: number;
+  /**
+   * Started once per server before the first round, stopped after the last: what else runs
+   * while it is measured (a page following its live view, a scraper). Returns its stop.
+   */
+  alongside?: (server: RunningServer) => Promise<() => void>;
 }
 
 /** The command line every feature-cost bench takes, plus its own options. */
@@ -73,6 +78,10 @@ export async function measureFeatureCost(options: FeatureCostOptions): Promise<v
     `${clientVersion(client)}, ${options.rounds} rounds x ${options.durationS} s, ` +
       `${options.connections} connections, load average ${loadavg()[0]!.toFixed(2)}`,
   );
+  const stopAlongside: Array<() => void> = [];
+  for (const server of servers) {
+    if (options.alongside !== undefined) stopAlongside.push(await options.alongside(server));
+  }
   const measure = (server: RunningServer, seconds: number) =>
     measureOne(client, server, seconds, options);
   for (const server of servers) await measure(server, options.warmupS);
@@ -94,6 +103,7 @@ export async function measureFeatureCost(options: FeatureCostOptions): Promise<v
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  for (const stop of stopAlongside) stop();
   for (const server of servers) await server.stop();
 }
 
