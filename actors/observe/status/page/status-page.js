@@ -112,7 +112,7 @@
       number(worker.stats ? worker.stats.requests : '—'),
       number(age(worker.lastHeartbeatAt)),
       number(worker.restarts),
-      element('td', { textContent: worker.lastExit ?? '—' }),
+      element('td', { className: 'exit', textContent: worker.lastExit ?? '—' }),
     );
     row.dataset.worker = worker.key;
     return row;
