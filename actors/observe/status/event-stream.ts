@@ -1,15 +1,19 @@
 /**
  * Server-sent events for the status page: each client gets the whole view when it connects,
- * then the whole view again after changes, at most once per `interval` (a herd of heartbeats is
- * one push, not dozens). Nothing is serialised while no client is connected.
+ * then the whole view again after changes, at most once per `interval` after one that matters
+ * (a lifecycle event) and once per `routineInterval` after routine ones (a heartbeat moved a
+ * worker's snapshot), so a herd of heartbeats is one push a second, not dozens. Nothing is
+ * serialised while no client is connected.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface EventStreamOptions {
   /** The payload of one push; called only when someone listens. */
   payload: () => unknown;
-  /** The shortest time between pushes, ms (default 250). */
+  /** The shortest time between pushes after a change that matters, ms (default 250). */
   interval?: number;
+  /** The shortest time between pushes after routine changes (heartbeats), ms (default 1000). */
+  routineInterval?: number;
   /** A comment line this often keeps proxies from closing an idle stream, ms (default 15000). */
   keepAlive?: number;
 }
@@ -22,8 +26,10 @@ export interface EventStreamOptions {
  */
 export function createEventStream(options: EventStreamOptions) {
   const interval = options.interval ?? 250;
+  const routineInterval = options.routineInterval ?? 1000;
   const clients = new Set<ServerResponse>();
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = 0;
   let lastPush = 0;
 
   const send = (res: ServerResponse, data: string) => res.write(`event: view\ndata: ${data}\n\n`);
@@ -52,10 +58,15 @@ export function createEventStream(options: EventStreamOptions) {
       res.on('close', () => clients.delete(res));
     },
     /** Something changed: push soon, coalesced with whatever else changes meanwhile. */
-    changed(): void {
-      if (clients.size === 0 || timer !== undefined) return;
-      const wait = Math.max(0, lastPush + interval - Date.now());
-      timer = setTimeout(push, wait);
+    changed(routine = false): void {
+      if (clients.size === 0) return;
+      const due = lastPush + (routine ? routineInterval : interval);
+      if (timer !== undefined) {
+        if (timerDue <= due) return;
+        clearTimeout(timer);
+      }
+      timerDue = due;
+      timer = setTimeout(push, Math.max(0, due - Date.now()));
       timer.unref();
     },
     clientCount: () => clients.size,

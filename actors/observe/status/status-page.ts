@@ -25,7 +25,8 @@ export async function startStatusPage(context: ObservePartContext): Promise<Runn
   const parts = await loadPageParts();
   const control = settings.statusControl;
   const stream = createEventStream({ payload: () => statusPayload(observation, control) });
-  const unsubscribe = observation.onChange(() => stream.changed());
+  // A snapshot alone is routine (mostly heartbeats); lifecycle events come as emitted events.
+  const unsubscribe = observation.onChange((reason) => stream.changed(reason === 'snapshot'));
   let warned = false;
   const onError = (error: unknown) => {
     if (!warned) log.warn(`The status page failed to answer (reported once): ${String(error)}`);

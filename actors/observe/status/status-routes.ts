@@ -23,9 +23,13 @@ export interface StatusRoutes {
   onError: (error: unknown) => void;
 }
 
+/** How many of the latest lifecycle events the page gets (and shows). */
+export const PAGE_EVENTS = 50;
+
 /** The JSON the page draws from: the master's view, its clock, and whether it has controls. */
 export function statusPayload(observation: Observation, control: boolean) {
-  return { now: Date.now(), control, view: observation.view() };
+  const view = observation.view();
+  return { now: Date.now(), control, view: { ...view, events: view.events.slice(-PAGE_EVENTS) } };
 }
 
 export function createStatusHandler(routes: StatusRoutes) {

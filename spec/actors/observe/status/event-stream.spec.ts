@@ -82,3 +82,26 @@ test('close() ends every stream', async (t) => {
   await waitUntil(client.ended, 'the stream to end');
   t.is(stream.clientCount(), 0);
 });
+
+test('a change that matters pulls a routine push forward', async (t) => {
+  let version = 0;
+  const stream = createEventStream({
+    payload: () => ({ version }),
+    interval: 10,
+    routineInterval: 600_000,
+  });
+  const server = await serve(stream);
+  t.teardown(() => {
+    stream.close();
+    server.close();
+  });
+  const client = await follow(server);
+  await waitUntil(() => client.views.length === 1, 'the view on connect');
+  version = 1;
+  stream.changed(true);
+  version = 2;
+  stream.changed(false);
+  await waitUntil(() => client.views.length === 2, 'the lifecycle push, not ten minutes later');
+  t.deepEqual(client.views[1], { version: 2 });
+  client.stop();
+});
