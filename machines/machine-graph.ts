@@ -3,7 +3,7 @@
  * outgoing transitions with a readable label. The Mermaid diagrams of docs/machines.md and the
  * status page's drawn statecharts both come from here, so neither can drift from the code.
  */
-import type { AnyStateNode } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
 
 export interface StateEdge {
   /** The target state node. */
@@ -14,6 +14,13 @@ export interface StateEdge {
 
 export function childStates(node: AnyStateNode): AnyStateNode[] {
   return Object.values(node.states);
+}
+
+/** Every state of the machine but its root, parents before their children. */
+export function allStates(machine: AnyStateMachine): AnyStateNode[] {
+  const below = (node: AnyStateNode): AnyStateNode[] =>
+    childStates(node).flatMap((child) => [child, ...below(child)]);
+  return below(machine.root);
 }
 
 /** The child a compound state enters first, if it has one. */

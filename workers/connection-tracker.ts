@@ -56,8 +56,6 @@ interface TrackerState {
   /** Each server's close, started once: a quick stop may follow a graceful one. */
   readonly closing: Map<Server, Promise<void>>;
   draining: boolean;
-  /** Whether a response's start is timed for `onResponseClosed`. */
-  readonly timed: boolean;
   /** One listener shared by every response: no closure per request on the hot path. */
   readonly onResponseClose: (this: ServerResponse) => void;
 }
@@ -76,7 +74,6 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
     responses: inFlightTable(),
     closing: new Map(),
     draining: false,
-    timed: options.onResponseClosed !== undefined,
     onResponseClose(this: ServerResponse) {
       responseClosed(state, this);
     },
@@ -115,7 +112,7 @@ function onRequest(state: TrackerState, req: IncomingMessage, res: ServerRespons
     startedAt: Date.now(),
     socket,
   };
-  if (state.timed) entry.startedHr = performance.now();
+  if (state.options.onResponseClosed !== undefined) entry.startedHr = performance.now();
   state.responses.set(res, entry);
   if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
   res.on('close', state.onResponseClose);

@@ -4,7 +4,7 @@
  * {@link BindError} (the master exits 1 with one line), and a close that never waits on a
  * client: keep-alive connections and open event streams are destroyed.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { statSync } from 'node:fs';
 import { BindError } from '../../errors.ts';
@@ -44,6 +44,17 @@ export async function listenHttp(
         }
       }),
   };
+}
+
+/** A short plain-text answer: a 404, a 405, a 500. */
+export function answerText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+/** The path of a request's URL, without its query. */
+export function requestPath(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
 }
 
 function listen(server: Server, address: ParsedAddress, label: string): Promise<void> {

@@ -3,7 +3,7 @@
  * anything else is 404. Listening and closing are http-listen.ts's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenHttp } from '../http-listen.ts';
+import { answerText, listenHttp, requestPath } from '../http-listen.ts';
 
 export const METRICS_PATH = '/metrics';
 
@@ -45,11 +45,11 @@ async function answer(
   render: () => Promise<Exposition>,
   onError: (error: unknown) => void,
 ): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path !== METRICS_PATH) return plain(res, 404, 'Not found: metrics are at /metrics\n');
+  const path = requestPath(req.url);
+  if (path !== METRICS_PATH) return answerText(res, 404, 'Not found: metrics are at /metrics\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    return plain(res, 405, 'Method not allowed\n');
+    return answerText(res, 405, 'Method not allowed\n');
   }
   try {
     const { contentType, body } = await render();
@@ -57,11 +57,6 @@ async function answer(
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (error) {
     onError(error);
-    plain(res, 500, 'The metrics could not be rendered\n');
+    answerText(res, 500, 'The metrics could not be rendered\n');
   }
-}
-
-function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(text);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { AnyStateMachine } from 'xstate';
 import { arbiterMachine } from '../../../machines/arbiter-machine.ts';
 import { workerMachine } from '../../../machines/worker-machine.ts';
-import { childStates, dottedPath } from '../../../machines/machine-graph.ts';
+import { allStates, dottedPath } from '../../../machines/machine-graph.ts';
 import { renderStatechart } from './statechart-svg.ts';
 
 const pageFile = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8');
@@ -69,12 +69,8 @@ function jsonScript(id: string, value: unknown): string {
 
 function stateDescriptions(machine: AnyStateMachine): Record<string, string> {
   const found: Record<string, string> = {};
-  const visit = (node: AnyStateMachine['root']) => {
-    for (const child of childStates(node)) {
-      if (child.description !== undefined) found[dottedPath(child)] = child.description;
-      visit(child);
-    }
-  };
-  visit(machine.root);
+  for (const node of allStates(machine)) {
+    if (node.description !== undefined) found[dottedPath(node)] = node.description;
+  }
   return found;
 }

@@ -10,6 +10,7 @@
  * | anything else            | 404, or 405 for a known path with the wrong method   |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerText, requestPath } from '../http-listen.ts';
 import type { Observation } from '../observation.ts';
 import type { EventStream } from './event-stream.ts';
 import { answerControl } from './page-control.ts';
@@ -34,7 +35,7 @@ export function statusPayload(observation: Observation, control: boolean) {
 
 export function createStatusHandler(routes: StatusRoutes) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = requestPath(req.url);
     if (path.startsWith('/control/')) {
       answerControl(req, res, path.slice('/control/'.length), {
         enabled: routes.control,
@@ -42,10 +43,10 @@ export function createStatusHandler(routes: StatusRoutes) {
       }).catch((error: unknown) => failed(res, error, routes.onError));
       return;
     }
-    if (!(path in readers)) return text(res, 404, 'Not found: the status page is at /\n');
+    if (!(path in readers)) return answerText(res, 404, 'Not found: the status page is at /\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
-      return text(res, 405, 'Method not allowed\n');
+      return answerText(res, 405, 'Method not allowed\n');
     }
     try {
       readers[path]?.(req, res, routes);
@@ -81,13 +82,8 @@ function send(req: IncomingMessage, res: ServerResponse, type: string, body: str
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function text(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(body);
-}
-
 function failed(res: ServerResponse, error: unknown, onError: (error: unknown) => void): void {
   onError(error);
   if (res.headersSent) res.destroy();
-  else text(res, 500, 'The status page failed to answer\n');
+  else answerText(res, 500, 'The status page failed to answer\n');
 }

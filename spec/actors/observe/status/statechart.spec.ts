@@ -2,24 +2,11 @@
 // `MACHINE:path`, class `state`), compound states are clusters, and the labels are the
 // machine's own events, so a renamed state or event shows up on the page without a change here.
 import test from 'ava';
-import type { AnyStateMachine } from 'xstate';
 import { arbiterMachine } from '../../../../machines/arbiter-machine.ts';
 import { workerMachine } from '../../../../machines/worker-machine.ts';
-import { dottedPath, childStates } from '../../../../machines/machine-graph.ts';
+import { allStates, dottedPath } from '../../../../machines/machine-graph.ts';
 import { machineDot, stateElementId } from '../../../../actors/observe/status/statechart-dot.ts';
 import { renderStatechart } from '../../../../actors/observe/status/statechart-svg.ts';
-
-function allPaths(machine: AnyStateMachine): string[] {
-  const paths: string[] = [];
-  const visit = (node: AnyStateMachine['root']) => {
-    for (const child of childStates(node)) {
-      paths.push(dottedPath(child));
-      visit(child);
-    }
-  };
-  visit(machine.root);
-  return paths;
-}
 
 for (const machine of [arbiterMachine, workerMachine]) {
   test(`every ${machine.id} state is drawn with an id the page can mark`, async (t) => {
@@ -29,7 +16,7 @@ for (const machine of [arbiterMachine, workerMachine]) {
       id: (m[1] ?? '').replace(/&#45;/g, '-'),
       classes: (m[2] ?? '').split(' '),
     }));
-    for (const path of allPaths(machine)) {
+    for (const path of allStates(machine).map(dottedPath)) {
       const drawn = ids.find((entry) => entry.id === stateElementId(machine.id, path));
       t.truthy(drawn, `${path} is drawn`);
       t.true(drawn?.classes.includes('state'), `${path} has the class state`);
