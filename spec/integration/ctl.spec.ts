@@ -162,27 +162,13 @@ test.serial("a dead master's socket is replaced; a live one is refused", async (
   t.is(dead.code, 3);
   t.regex(dead.stderr, /^corral ctl: error: no master answers at .*: connection refused/);
 
-  const first = startCorral(t, [
-    app('pid-app.mjs'),
-    '-w',
-    '1',
-    '-b',
-    '127.0.0.1:0',
-    '--control-socket',
-    socket,
-  ]);
+  // Two masters with the same settings: the second finds the first one's socket live.
+  const args = [app('pid-app.mjs'), '-w', '1', '-b', '127.0.0.1:0', '--control-socket', socket];
+  const first = startCorral(t, args);
   await first.waitFor(/Ready: 1 worker serving/);
   t.is((await status(t, socket)).master.pid, first.child.pid!);
 
-  const second = startCorral(t, [
-    app('pid-app.mjs'),
-    '-w',
-    '1',
-    '-b',
-    '127.0.0.1:0',
-    '--control-socket',
-    socket,
-  ]);
+  const second = startCorral(t, args);
   t.like(await second.exited, { code: 1 });
   t.true(second.output().includes(`another master answers at ${socket}`), second.output());
   t.false(/Booting worker/.test(second.output()), 'no worker started');

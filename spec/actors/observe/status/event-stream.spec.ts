@@ -1,15 +1,23 @@
 // The page's server-sent events over a real HTTP server: the view on connect, a burst of
 // changes coalesced into one push, nothing serialised with nobody listening, and close() ending
 // every stream.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEventStream } from '../../../../actors/observe/status/event-stream.ts';
 import { waitUntil } from '../../../helpers/wait.ts';
 
-async function serve(stream: ReturnType<typeof createEventStream>): Promise<Server> {
+/** Serves `stream` until the test ends, then closes both. */
+async function serve(
+  t: ExecutionContext,
+  stream: ReturnType<typeof createEventStream>,
+): Promise<Server> {
   const server = createServer((req, res) => stream.connect(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    stream.close();
+    server.close();
+  });
   return server;
 }
 
@@ -54,11 +62,7 @@ test('a burst of changes is one push; nothing is built with no listener', async 
   });
   stream.changed();
   t.is(built, 0, 'no client, no payload');
-  const server = await serve(stream);
-  t.teardown(() => {
-    stream.close();
-    server.close();
-  });
+  const server = await serve(t, stream);
   const client = await follow(server);
   await waitUntil(() => client.views.length === 1, 'the view on connect');
   for (let i = 0; i < 50; i += 1) {
@@ -74,8 +78,7 @@ test('a burst of changes is one push; nothing is built with no listener', async 
 
 test('close() ends every stream', async (t) => {
   const stream = createEventStream({ payload: () => ({}) });
-  const server = await serve(stream);
-  t.teardown(() => server.close());
+  const server = await serve(t, stream);
   const client = await follow(server);
   await waitUntil(() => stream.clientCount() === 1, 'a client');
   stream.close();
@@ -90,11 +93,7 @@ test('a change that matters pulls a routine push forward', async (t) => {
     interval: 10,
     routineInterval: 600_000,
   });
-  const server = await serve(stream);
-  t.teardown(() => {
-    stream.close();
-    server.close();
-  });
+  const server = await serve(t, stream);
   const client = await follow(server);
   await waitUntil(() => client.views.length === 1, 'the view on connect');
   version = 1;
