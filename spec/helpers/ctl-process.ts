@@ -6,9 +6,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { corralBin, DEADLINE_MS, killQuietly, repoRoot } from '../integration/corral-process.ts';
 import { within } from './wait.ts';
+
+const asUser = fileURLToPath(new URL('../fixtures/integration/ctl-as-user.ts', import.meta.url));
 
 export interface CtlRun {
   code: number | null;
@@ -18,7 +21,7 @@ export interface CtlRun {
 
 export interface CtlOptions {
   env?: NodeJS.ProcessEnv;
-  /** Run the client as this uid and gid (the spec runs as root). */
+  /** Run the client as this uid and gid (the spec runs as root, and loads ctl before it drops). */
   uid?: number;
   gid?: number;
 }
@@ -32,11 +35,23 @@ export async function ctl(
   args: string[],
   options: CtlOptions = {},
 ): Promise<CtlRun> {
-  const child = spawn(process.execPath, [corralBin, 'ctl', ...args], {
+  // As another user, ctl loads as root and then drops its privileges (ctl-as-user.ts): the
+  // checkout need not be readable by that user.
+  const command =
+    options.uid === undefined
+      ? [corralBin, 'ctl', ...args]
+      : [
+          '--import',
+          'tsx',
+          asUser,
+          String(options.uid),
+          String(options.gid ?? options.uid),
+          ...args,
+        ];
+  const child = spawn(process.execPath, command, {
     cwd: repoRoot,
     env: { ...process.env, CORRAL_CONTROL_SOCKET: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
   });
   t.teardown(() => killQuietly(child.pid));
   let stdout = '';
