@@ -55,6 +55,7 @@ export const arbiterMachine = arbiterSetup.createMachine({
     'worker.timeout': { actions: 'relayReport' },
     'worker.stall': { actions: 'relayReport' },
     'restart.expired': { actions: 'expireRestart' },
+    'restart.stable': { actions: 'restoreRestarts' },
     'upgrade.started': { actions: 'upgradeStarted' },
     'upgrade.exited': { actions: 'upgradeEnded' },
     // The reopen itself is an effect: actors/log-reopen.ts answers this emitted signal.

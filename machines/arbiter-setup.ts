@@ -16,7 +16,7 @@ import type {
 } from './arbiter-types.ts';
 import { haltReason } from './halt-reason.ts';
 import { countReadyCurrent, planConvergence } from './plan-convergence.ts';
-import { afterRestart, decideRestart, restartExpired } from './restart-policy.ts';
+import { afterRestart, decideRestart, restartExpired, restartStable } from './restart-policy.ts';
 import { workerMachine, type StopMode } from './worker-machine.ts';
 import {
   generationSettled,
@@ -168,6 +168,7 @@ export const arbiterSetup = setup({
         backoffDelayMs: decision.delayMs,
       });
       enqueue.raise({ type: 'restart.expired' }, { delay: 'restartPeriod' });
+      enqueue.cancel('restart-stable');
       enqueue.cancel('restart-resume');
       enqueue.raise({ type: 'restart.resume' }, { delay: 'restartBackoff', id: 'restart-resume' });
       enqueue.emit({
@@ -177,7 +178,12 @@ export const arbiterSetup = setup({
       });
     }),
     expireRestart: assign({ restarts: ({ context }) => restartExpired(context.restarts) }),
-    resumeRestarts: assign({ holdSpawns: false }),
+    // The replacements must now stay up a whole period before the budget is whole again.
+    resumeRestarts: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ holdSpawns: false });
+      enqueue.raise({ type: 'restart.stable' }, { delay: 'restartPeriod', id: 'restart-stable' });
+    }),
+    restoreRestarts: assign({ restarts: ({ context }) => restartStable(context.restarts) }),
     haltForBootFailure: assign(({ context, event }) => {
       const exit = asExit(event);
       const exitCode = exit.bootFailure?.exitCode ?? ExitCode.WorkerBootError;
@@ -188,7 +194,8 @@ export const arbiterSetup = setup({
     }),
     haltForCrashLoop: assign(({ context }) => {
       const decision = decideRestart(context.restarts, context.policy);
-      const reason = decision.kind === 'give-up' ? decision.reason : 'crash loop';
+      const budget = decision.kind === 'give-up' ? `: ${decision.reason}` : '';
+      const reason = `workers keep crashing${budget}; giving up (crash loop)`;
       return { stopMode: 'graceful' as const, halt: { exitCode: ExitCode.Error, reason } };
     }),
     chooseStop: assign((_, params: { mode: StopMode }) => ({ stopMode: params.mode })),

@@ -45,6 +45,7 @@ export type ArbiterEvent =
   | { type: 'arbiter.stop'; mode: StopMode }
   | { type: 'restart.expired' }
   | { type: 'restart.resume' }
+  | { type: 'restart.stable' }
   | ({ type: 'recycle.started' } & RecycleRequest);
 
 export interface ArbiterOutput {

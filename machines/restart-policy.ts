@@ -1,8 +1,13 @@
 /**
- * How the arbiter bounds crash loops, in Erlang/OTP's terms: at most `intensity` restarts within
+ * How a supervisor bounds crash loops, in Erlang/OTP's terms: at most `intensity` restarts within
  * `period`; past that, each further restart waits, with exponential backoff and jitter, starting
  * at 1 s and doubling up to `backoffMax`; a crash after a wait of `backoffMax` gives up, so
- * systemd or Kubernetes can take over. A one-off crash is replaced at once.
+ * systemd or Kubernetes can take over. With `backoffMax` 0 there is no wait: past the budget it
+ * gives up at once, as OTP does. A one-off crash is replaced at once.
+ *
+ * Once waiting has begun, the budget is whole again only after the children *stayed up* for a
+ * period (`restartStable`, armed when a wait ends), not merely after a period passed: a wait
+ * longer than the period would otherwise empty the window and start the sawtooth again.
  *
  * Pure: the jitter comes from a seed kept in the arbiter's context, so specs are repeatable and
  * snapshots stay plain data.
@@ -17,7 +22,7 @@ export interface RestartPolicy {
 export interface RestartState {
   /** Restarts inside the current period (each expires `periodMs` after it happened). */
   recent: number;
-  /** 0 when restarts are immediate; n > 0 after n backoff waits in a row. */
+  /** 0 when restarts are immediate; n > 0 after n backoff waits since the children last stayed up. */
   backoffLevel: number;
   /** Whether the last wait already was the longest allowed. */
   atLimit: boolean;
@@ -44,12 +49,13 @@ export function initialRestartState(seed: number): RestartState {
  * decideRestart(initialRestartState(1), { intensity: 5, periodMs: 10_000, backoffMaxMs: 30_000 }); // { kind: 'now' }
  */
 export function decideRestart(state: RestartState, policy: RestartPolicy): RestartDecision {
-  if (state.recent < policy.intensity) return { kind: 'now' };
+  if (state.backoffLevel === 0 && state.recent < policy.intensity) return { kind: 'now' };
+  const budget = `more than ${policy.intensity} ${policy.intensity === 1 ? 'restart' : 'restarts'} within ${policy.periodMs / 1000} s`;
+  if (policy.backoffMaxMs <= 0) return { kind: 'give-up', reason: budget };
   if (state.atLimit) {
-    const period = policy.periodMs / 1000;
     return {
       kind: 'give-up',
-      reason: `workers keep crashing: more than ${policy.intensity} restarts within ${period} s, and again after waiting ${policy.backoffMaxMs / 1000} s; giving up (crash loop)`,
+      reason: `${budget}, and again after waiting ${policy.backoffMaxMs / 1000} s`,
     };
   }
   return {
@@ -73,12 +79,14 @@ export function afterRestart(
   };
 }
 
-/** One restart left the period; once none is left, the next crash is replaced at once again. */
+/** One restart left the period. Waits already under way are not forgotten by this alone. */
 export function restartExpired(state: RestartState): RestartState {
-  const recent = Math.max(0, state.recent - 1);
-  return recent === 0
-    ? { ...state, recent, backoffLevel: 0, atLimit: false }
-    : { ...state, recent };
+  return { ...state, recent: Math.max(0, state.recent - 1) };
+}
+
+/** The children restarted after a wait stayed up for a whole period: the budget is whole again. */
+export function restartStable(state: RestartState): RestartState {
+  return { ...state, recent: 0, backoffLevel: 0, atLimit: false };
 }
 
 /** The wait before jitter: 1 s, doubling with each wait in a row, capped at backoffMax. */

@@ -256,7 +256,7 @@ export const settingsTable = [
     validate: seconds,
     summary: 'the window, in seconds, over which --restart-intensity counts crashes',
     description:
-      "The window over which `--restart-intensity` counts restarts of crashed workers (OTP's restart period): at most `--restart-intensity` restarts within any `--restart-period` seconds happen at once; the ones beyond that back off.",
+      "The window over which `--restart-intensity` counts restarts of crashed workers (OTP's restart period): at most `--restart-intensity` restarts within any `--restart-period` seconds happen at once; the ones beyond that back off. Once restarts have backed off, the budget is whole again only after the replacements stayed up for a whole period after a wait, so a worker that crashes soon after each boot still reaches the give-up.",
   }),
   defineSetting({
     name: 'restartBackoffMax',

@@ -89,3 +89,48 @@ test('USR2 starts one upgrade at a time and notes when the new master exits', (t
   a.actor.send({ type: 'signal.usr2' });
   t.is(a.upgrades.length, 2, 'a new upgrade may start once the last one ended');
 });
+
+/** Boots worker `id`, lets it run for `upMs`, then crashes it; returns the next worker's id. */
+function crashAfterBoot(a: ReturnType<typeof startArbiter>, id: number, upMs: number): number {
+  a.fakes.ready(id);
+  a.clock.increment(upMs);
+  crash(a, id);
+  return id + 1;
+}
+
+test('with the defaults a worker that crashes half a second after every boot reaches give-up', (t) => {
+  const a = startArbiter(1);
+  let id = 1;
+  for (let round = 0; round < 100 && a.actor.getSnapshot().status === 'active'; round += 1) {
+    id = crashAfterBoot(a, id, 500);
+    const delayed = a.ofType('restart.delayed');
+    // While a wait runs nothing is spawned; let the wait pass.
+    if (!a.fakes.all().some((f) => f.workerId === id)) a.clock.increment(delayed.at(-1)!.delayMs);
+  }
+  t.is(a.actor.getSnapshot().status, 'done', 'the master gave up');
+  t.is(a.actor.getSnapshot().output?.exitCode, 1);
+  t.regex(a.actor.getSnapshot().output?.reason ?? '', /crash loop/);
+  const waits = a.ofType('restart.delayed').map((e) => e.delayMs);
+  t.is(waits.length, 6, 'waits of about 1, 2, 4, 8, 16 and 30 s, never a fresh budget');
+  for (let i = 1; i < waits.length; i += 1)
+    t.true(waits[i]! > waits[i - 1]!, 'each wait is longer');
+  t.is(a.fakes.all().length, 5 + 6 + 1, 'the first worker, 5 restarts at once, 6 after a wait');
+});
+
+test('after a backoff the budget is whole again only once a replacement stayed up for a period', (t) => {
+  const a = startArbiter(1, { policy: { intensity: 1, periodMs: 10_000, backoffMaxMs: 30_000 } });
+  let id = crashAfterBoot(a, 1, 500);
+  id = crashAfterBoot(a, id, 500);
+  a.clock.increment(a.ofType('restart.delayed')[0]!.delayMs);
+  a.fakes.ready(id);
+  a.clock.increment(9_000);
+  crash(a, id);
+  t.is(a.ofType('restart.delayed').length, 2, 'up for less than a period: still waiting');
+  a.clock.increment(a.ofType('restart.delayed')[1]!.delayMs);
+  id += 1;
+  a.fakes.ready(id);
+  a.clock.increment(10_000);
+  crash(a, id);
+  t.is(a.ofType('restart.delayed').length, 2, 'up for a whole period: replaced at once');
+  t.true(a.fakes.get(id + 1).alive);
+});
