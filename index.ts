@@ -36,6 +36,17 @@ export {
   type ArbiterInput,
 } from './machines/arbiter-machine.ts';
 export { workerMachine, type StopMode } from './machines/worker-machine.ts';
+export {
+  supervisorMachine,
+  type SupervisorMachine,
+  type SupervisorInput,
+  type SupervisorEvent,
+  type SupervisorEmitted,
+  type SupervisorOutput,
+  type ChildPlan,
+  type Strategy,
+  type RestartType,
+} from './machines/supervisor/supervisor-machine.ts';
 export type { WorkerExit, WorkerExitCause } from './machines/worker-types.ts';
 export type { Settings, LogLevel } from './settings/settings.ts';
 export { ExitCode } from './protocol/exit-codes.ts';

@@ -28,6 +28,7 @@ const signalled = (signal: SignalName, handled = true) => ({
 export const arbiterMachine = arbiterSetup.createMachine({
   id: 'arbiter',
   context: ({ input }) => ({
+    pool: input.pool ?? null,
     timings: input.timings,
     policy: input.policy,
     target: Math.max(1, input.workers),
@@ -120,11 +121,13 @@ export const arbiterMachine = arbiterSetup.createMachine({
         running: {
           description:
             'Serving with the target number of workers. Crashes (and failed boots) are replaced within the restart budget, then with backoff; TTIN/TTOU rescale; WINCH stops all workers until HUP.',
+          tags: ['ready'],
           always: { guard: 'reloadQueued', target: 'reloading' },
         },
         reloading: {
           description:
             'HUP: re-reads the settings, starts a new generation of workers, and retires an old worker only when a new one is ready. If the new generation fails to boot, the old one keeps serving.',
+          tags: ['ready'],
           initial: 'loading',
           entry: 'startReload',
           on: {

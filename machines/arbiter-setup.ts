@@ -17,6 +17,7 @@ import type {
 import { haltReason } from './halt-reason.ts';
 import { countReadyCurrent, planConvergence } from './plan-convergence.ts';
 import { afterRestart, decideRestart, restartExpired, restartStable } from './restart-policy.ts';
+import { countRestart, endBackoff, startBackoff } from './restart-timers.ts';
 import { workerMachine, type StopMode } from './worker-machine.ts';
 import {
   generationSettled,
@@ -69,8 +70,15 @@ export const arbiterSetup = setup({
           generation: context.generation,
           outgoing: null,
         };
-        const input = { workerId, generation: context.generation, ...context.timings };
-        enqueue.spawnChild('worker', { id, systemId: id, input });
+        const pool = context.pool;
+        const input = {
+          workerId,
+          generation: context.generation,
+          ...context.timings,
+          ...(pool !== null && { child: pool }),
+        };
+        const systemId = pool === null ? id : `${pool}/${id}`;
+        enqueue.spawnChild('worker', { id, systemId, input });
       }
       for (const id of plan.retire) {
         workers[id] = { ...workers[id]!, phase: 'stopping' };
@@ -157,31 +165,22 @@ export const arbiterSetup = setup({
     }),
     restartNow: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ restarts: afterRestart(context.restarts, { kind: 'now' }, context.policy) });
-      enqueue.raise({ type: 'restart.expired' }, { delay: 'restartPeriod' });
+      countRestart(enqueue);
     }),
     restartLater: enqueueActions(({ context, enqueue }) => {
-      const decision = decideRestart(context.restarts, context.policy);
-      if (decision.kind !== 'wait') return;
-      enqueue.assign({
-        restarts: afterRestart(context.restarts, decision, context.policy),
-        holdSpawns: true,
-        backoffDelayMs: decision.delayMs,
-      });
-      enqueue.raise({ type: 'restart.expired' }, { delay: 'restartPeriod' });
-      enqueue.cancel('restart-stable');
-      enqueue.cancel('restart-resume');
-      enqueue.raise({ type: 'restart.resume' }, { delay: 'restartBackoff', id: 'restart-resume' });
+      const wait = startBackoff(enqueue, context.restarts, context.policy);
+      if (wait === null) return;
+      enqueue.assign({ restarts: wait.restarts, holdSpawns: true, backoffDelayMs: wait.delayMs });
       enqueue.emit({
         type: 'restart.delayed',
-        delayMs: decision.delayMs,
+        delayMs: wait.delayMs,
         recent: context.restarts.recent + 1,
       });
     }),
     expireRestart: assign({ restarts: ({ context }) => restartExpired(context.restarts) }),
-    // The replacements must now stay up a whole period before the budget is whole again.
     resumeRestarts: enqueueActions(({ enqueue }) => {
       enqueue.assign({ holdSpawns: false });
-      enqueue.raise({ type: 'restart.stable' }, { delay: 'restartPeriod', id: 'restart-stable' });
+      endBackoff(enqueue);
     }),
     restoreRestarts: assign({ restarts: ({ context }) => restartStable(context.restarts) }),
     haltForBootFailure: assign(({ context, event }) => {

@@ -20,6 +20,11 @@ export interface GenerationSettings {
 export interface ArbiterInput extends GenerationSettings {
   /** Seed for the restart jitter; the composition root passes a random one. */
   seed?: number;
+  /**
+   * In a supervision tree: the pool's path (`root/web`). Its workers are `root/web/worker-N` in
+   * the actor system, and their process actors are told the pool, to fork on its sockets.
+   */
+  pool?: string;
 }
 
 export type SignalName =
@@ -88,6 +93,8 @@ export type RollbackSettings = Pick<
 >;
 
 export interface ArbiterContext {
+  /** In a supervision tree, the pool's path; null for the CLI's master. */
+  pool: string | null;
   timings: WorkerTimings;
   policy: RestartPolicy;
   /** The workers wanted: the configured count, adjusted by TTIN/TTOU. */

@@ -10,7 +10,7 @@
  *
  * Nothing here knows about HTTP: the invoked `workerProcess` actor decides what a worker runs.
  */
-import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { WorkerExit, WorkerExitCause, WorkerTimeout, WorkerTimings } from './worker-types.ts';
 import { exitCause } from './exit-cause.ts';
 import type { RecycleReason } from '../protocol/ipc-messages.ts';
@@ -19,10 +19,28 @@ import type { WorkerStats } from '../protocol/worker-stats.ts';
 
 export type { WorkerExit, WorkerExitCause, WorkerTimings } from './worker-types.ts';
 
-export interface WorkerMachineInput extends WorkerTimings {
+export interface WorkerMachineInput extends WorkerTimings, ChildReadiness {
   workerId: number;
   /** The settings generation to start it with (a reload starts a new one). */
   generation: number;
+  /**
+   * Which child of a supervision tree this process is (its path, `root/queue`), or which pool a
+   * worker belongs to; absent for the CLI's workers. The process actor looks up what to run by it.
+   */
+  child?: string;
+}
+
+/** What a generic (non-HTTP) child changes in a worker's lifecycle; HTTP workers use none. */
+export interface ChildReadiness {
+  /**
+   * When the child counts as ready: absent, when it says so over IPC (`ready`, as HTTP workers
+   * do); 0, as soon as it is spawned; n > 0, n ms after it is spawned.
+   */
+  readyAfterMs?: number;
+  /** OTP's `brutal_kill`: a stop is SIGKILL at once instead of SIGTERM and a grace period. */
+  brutalKill?: boolean;
+  /** What a heartbeat timeout sends first (default SIGABRT, which lets an HTTP worker report). */
+  abortSignal?: WorkerSignal;
 }
 
 /** What the process actor sends back to the worker machine. */
@@ -49,6 +67,7 @@ export type WorkerSignal = 'SIGTERM' | 'SIGQUIT' | 'SIGABRT' | 'SIGKILL';
 export interface WorkerProcessInput {
   workerId: number;
   generation: number;
+  child?: string;
 }
 
 /** Events the worker machine sends to its parent arbiter. */
@@ -97,10 +116,6 @@ export const workerMachine = setup({
       type: 'worker.booted',
       workerId: context.workerId,
     })),
-    reportReady: sendParent(({ context }): WorkerReport => ({
-      type: 'worker.ready',
-      workerId: context.workerId,
-    })),
     reportTimeout: sendParent(
       ({ context }, params: { phase: 'boot' | 'heartbeat' }): WorkerReport => ({
         type: 'worker.timeout',
@@ -118,6 +133,13 @@ export const workerMachine = setup({
       const { report } = event as Extract<WorkerMachineEvent, { type: 'ipc.stall' }>;
       return { type: 'worker.stall', workerId: context.workerId, pid: context.pid, report };
     }),
+    becomeReady: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ ready: true });
+      enqueue.sendParent({
+        type: 'worker.ready',
+        workerId: context.workerId,
+      } satisfies WorkerReport);
+    }),
     reportExited: sendParent(({ context }): WorkerReport => ({
       type: 'worker.exited',
       ...(context.exit as WorkerExit),
@@ -128,12 +150,15 @@ export const workerMachine = setup({
     // boot-timeout 0 turns the boot check off, as timeout 0 does the heartbeat check.
     bootWatched: ({ context }) => context.bootTimeoutMs > 0,
     stopIsQuick: ({ event }) => event.type === 'worker.stop' && event.mode === 'quick',
+    readyAtSpawn: ({ context }) => context.readyAfterMs === 0,
+    readyByDelay: ({ context }) => (context.readyAfterMs ?? 0) > 0,
   },
   delays: {
     bootTimeout: ({ context }) => context.bootTimeoutMs,
     workerTimeout: ({ context }) => context.timeoutMs,
     gracefulTimeout: ({ context }) => context.gracefulTimeoutMs,
     abortGrace: ({ context }) => context.abortGraceMs,
+    readyDelay: ({ context }) => context.readyAfterMs ?? 0,
   },
 }).createMachine({
   id: 'worker',
@@ -149,7 +174,11 @@ export const workerMachine = setup({
   invoke: {
     id: 'process',
     src: 'workerProcess',
-    input: ({ context }) => ({ workerId: context.workerId, generation: context.generation }),
+    input: ({ context }) => ({
+      workerId: context.workerId,
+      generation: context.generation,
+      ...(context.child !== undefined && { child: context.child }),
+    }),
   },
   initial: 'spawning',
   on: {
@@ -189,8 +218,10 @@ export const workerMachine = setup({
     },
     booting: {
       description:
-        'Forked and loading the app. Booted is not ready: only ipc.ready makes it serve. A boot that outlasts boot-timeout is aborted.',
+        'Forked and loading the app. Booted is not ready: only ipc.ready makes it serve (a generic child may instead be ready at spawn or after a delay). A boot that outlasts boot-timeout is aborted.',
+      always: { guard: 'readyAtSpawn', target: 'serving', actions: 'becomeReady' },
       after: {
+        readyDelay: { guard: 'readyByDelay', target: 'serving', actions: 'becomeReady' },
         bootTimeout: {
           guard: 'bootWatched',
           target: 'aborting',
@@ -199,7 +230,7 @@ export const workerMachine = setup({
       },
       on: {
         'ipc.booted': { actions: 'reportBooted' },
-        'ipc.ready': { target: 'serving', actions: [assign({ ready: true }), 'reportReady'] },
+        'ipc.ready': { target: 'serving', actions: 'becomeReady' },
         'worker.stop': {
           target: 'draining',
           actions: assign({ stopMode: ({ event }) => event.mode }),
@@ -208,6 +239,7 @@ export const workerMachine = setup({
     },
     serving: {
       description: 'Listening and serving; its heartbeats prove its event loop turns.',
+      tags: ['ready'],
       initial: 'routing',
       on: {
         'worker.stop': {
@@ -242,7 +274,11 @@ export const workerMachine = setup({
         {
           type: 'signalProcess',
           params: ({ context }) => ({
-            signal: context.stopMode === 'quick' ? 'SIGQUIT' : 'SIGTERM',
+            signal: context.brutalKill
+              ? 'SIGKILL'
+              : context.stopMode === 'quick'
+                ? 'SIGQUIT'
+                : 'SIGTERM',
           }),
         },
       ],
@@ -267,7 +303,10 @@ export const workerMachine = setup({
             phase: context.cause === 'boot-timeout' ? 'boot' : 'heartbeat',
           }),
         },
-        { type: 'signalProcess', params: { signal: 'SIGABRT' } },
+        {
+          type: 'signalProcess',
+          params: ({ context }) => ({ signal: context.abortSignal ?? 'SIGABRT' }),
+        },
       ],
       after: { abortGrace: 'killing' },
     },

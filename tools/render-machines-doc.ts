@@ -9,6 +9,7 @@ import type { AnyStateMachine } from 'xstate';
 import { arbiterMachine } from '../machines/arbiter-machine.ts';
 import { machineDiagram } from '../machines/machine-diagram.ts';
 import { workerMachine } from '../machines/worker-machine.ts';
+import { supervisorMachine } from '../machines/supervisor/supervisor-machine.ts';
 
 export const machinesDocPath = fileURLToPath(new URL('../docs/machines.md', import.meta.url));
 
@@ -23,7 +24,13 @@ const machines: Array<{ machine: AnyStateMachine; file: string; summary: string 
     machine: workerMachine,
     file: 'machines/worker-machine.ts',
     summary:
-      'one worker process as the master sees it, from fork to exit: boot timeout, heartbeat timeout (SIGABRT then SIGKILL), draining, and why it exited.',
+      'one worker process as the master sees it, from fork to exit: boot timeout, heartbeat timeout (SIGABRT then SIGKILL), draining, and why it exited. A supervision tree runs its process children on it too.',
+  },
+  {
+    machine: supervisorMachine,
+    file: 'machines/supervisor/supervisor-machine.ts',
+    summary:
+      "Erlang/OTP's supervisor over any children (processes, HTTP pools, other supervisors): ordered start and reverse stop, one_for_one / one_for_all / rest_for_one / simple_one_for_one, restart intensity and escalation.",
   },
 ];
 

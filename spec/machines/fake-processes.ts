@@ -39,12 +39,15 @@ export const stubborn: SignalBehaviour = (signal) =>
 
 export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
   const byId = new Map<number, FakeProcess>();
+  const byChild = new Map<string, FakeProcess>();
   const state = { behaviour };
   const logic = fromCallback<WorkerProcessCommand, WorkerProcessInput>(
     ({ input, sendBack, receive }) => {
+      const child = input.child;
       const fake: FakeProcess = {
         workerId: input.workerId,
-        pid: 1000 + input.workerId,
+        // A supervision tree's children number their incarnations per supervisor: pids by order.
+        pid: child === undefined ? 1000 + input.workerId : 5000 + byChild.size,
         signals: [],
         alive: true,
         send: (event) => {
@@ -52,7 +55,8 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
           sendBack(event);
         },
       };
-      byId.set(input.workerId, fake);
+      if (child === undefined) byId.set(input.workerId, fake);
+      else byChild.set(`${child}#${input.workerId}`, fake);
       receive((command) => {
         fake.signals.push(command.signal);
         const outcome = state.behaviour(command.signal, fake);
@@ -72,6 +76,13 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
   return {
     logic,
     get,
+    /** The fake of one incarnation of a supervision tree's child (its path and instance). */
+    ofChild(path: string, instance: number): FakeProcess {
+      const fake = byChild.get(`${path}#${instance}`);
+      if (fake === undefined) throw new Error(`no fake process for ${path} #${instance}`);
+      return fake;
+    },
+    children: () => [...byChild.values()],
     all: () => [...byId.values()],
     alive: () => [...byId.values()].filter((f) => f.alive),
     setBehaviour: (next: SignalBehaviour) => {
