@@ -87,3 +87,13 @@ export class ControlSocketError extends CorralError {
   readonly exitCode = ExitCode.Error;
   override readonly name = 'ControlSocketError';
 }
+
+/**
+ * A supervision tree's spec that cannot run: an unknown strategy or restart type, a missing
+ * module or command, a duplicate child id, a cycle. One line per problem, naming the field.
+ */
+export class SupervisorSpecError extends CorralError {
+  readonly code = 'ECORRAL_SUPERVISOR_SPEC';
+  readonly exitCode = ExitCode.Usage;
+  override readonly name = 'SupervisorSpecError';
+}

@@ -1,6 +1,6 @@
 /**
- * corral's public API: what the CLI uses, for programs that embed a pre-fork server or want the
- * bare statecharts.
+ * corral's public API: what the CLI uses, for programs that embed a pre-fork server, supervise
+ * their own processes in a tree (`createSupervisor`), or want the bare statecharts.
  *
  * @example
  * import { createArbiter } from 'corral';
@@ -9,6 +9,22 @@
  * process.exitCode = (await arbiter.done).exitCode;
  */
 export { createArbiter, type Arbiter, type ArbiterOptions } from './actors/create-arbiter.ts';
+export {
+  createSupervisor,
+  type Supervisor,
+  type SupervisorOptions,
+  type TreeEvent,
+} from './actors/supervise/create-supervisor.ts';
+export type {
+  SupervisorSpec,
+  ChildSpec,
+  ProcessSpec,
+  PoolSpec,
+  Readiness,
+  DynamicChildOptions,
+} from './actors/supervise/tree-spec.ts';
+export { createLogger, type CorralLogger } from './logging/create-logger.ts';
+export type { LogSink } from './actors/supervision-log.ts';
 export type { InspectObserver } from './actors/observe/observability.ts';
 export type {
   ObservedView,

@@ -22,7 +22,6 @@ import { settingsFromProgram, type SettingsInput } from '../settings/program-set
 import { parseAddress } from '../settings/parse-address.ts';
 import { autoWorkerCount, availableCores } from '../settings/available-cores.ts';
 import { bindListeners, type BoundListener } from './listeners/bind-listeners.ts';
-import { forkWorker } from './fork-worker.ts';
 import { osSignals$ } from './os-signals.ts';
 import { removePidfile, writePidfile } from './pidfile.ts';
 import { signalsLogic } from './signals-actor.ts';
@@ -32,7 +31,6 @@ import { createGenerations } from './generations.ts';
 import { createMasterHooks } from './master-hooks.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
 import { checkTlsFiles, withTlsScheme } from './tls-files.ts';
-import { workerEnv } from './worker-env.ts';
 import { reloadSettingsLogic } from './reload/reload-settings.ts';
 import { adoptListeners } from './listeners/inherited.ts';
 import { bindChanged, takeHandoff, type Handoff } from './upgrade/handoff.ts';
@@ -56,7 +54,10 @@ import {
 } from './observe/observability.ts';
 
 export interface ArbiterOptions {
-  /** Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process (default true). */
+  /**
+   * Answer HUP, TTIN, TTOU, TERM, INT, QUIT... sent to this process. Default false: an embedding
+   * program owns its process's signals (the CLI passes true).
+   */
   handleSignals?: boolean;
   /** Where lifecycle lines go; the CLI passes its tslog logger. Silent when absent. */
   logger?: LogSink;
@@ -154,11 +155,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     const generations = createGenerations(listeners);
     const input: ArbiterInput = { ...generations.add(1, settings, identity), seed: randomSeed() };
     const forkOne = (workerId: number, generation: number) => {
-      const child = forkWorker({
-        bootConfig: generations.bootConfig(generation, workerId),
-        listenerFds: listeners.map((listener) => listener.fd),
-        env: workerEnv(process.env, generations.settings(generation).env),
-      });
+      const child = generations.fork(generation, workerId);
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
@@ -177,7 +174,7 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
         // --reload feeds the event HUP sends, so an edit reloads even without signal handling.
         signals: signalsLogic(
           merge(
-            options.handleSignals === false ? NEVER : osSignals$(),
+            options.handleSignals === true ? osSignals$() : NEVER,
             reloadOnChange$(settings, log),
           ),
         ),

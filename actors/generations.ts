@@ -4,6 +4,7 @@
  * names, so after a failed reload the old generation's replacements still start with the old
  * settings.
  */
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { GenerationSettings } from '../machines/arbiter-machine.ts';
 import {
@@ -16,7 +17,9 @@ import { resolveWorkerCount } from '../settings/available-cores.ts';
 import type { StatsLevel } from '../protocol/worker-stats.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { BoundListener } from './listeners/bind-listeners.ts';
+import { forkWorker } from './fork-worker.ts';
 import { processTitle } from './process-title.ts';
+import { workerEnv } from './worker-env.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
 import { masterTimings, restartPolicy, type MasterTimings } from './master-timings.ts';
 
@@ -31,6 +34,8 @@ export interface Generations {
   add(generation: number, settings: Settings, identity?: WorkerIdentity): GenerationSettings;
   bootConfig(generation: number, workerId: number): WorkerBootConfig;
   settings(generation: number): Settings;
+  /** Forks worker `workerId` with the boot config and `-e` environment of `generation`. */
+  fork(generation: number, workerId: number): ChildProcess;
 }
 
 /**
@@ -58,6 +63,12 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
     },
     bootConfig: (generation, workerId) => ({ ...get(generation).boot, workerId }),
     settings: (generation) => get(generation).settings,
+    fork: (generation, workerId) =>
+      forkWorker({
+        bootConfig: { ...get(generation).boot, workerId },
+        listenerFds: listeners.map((listener) => listener.fd),
+        env: workerEnv(process.env, get(generation).settings.env),
+      }),
   };
 }
 

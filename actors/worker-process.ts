@@ -25,6 +25,8 @@ import { reportPipeOf } from './fork-worker.ts';
 export type SpawnWorker = (
   workerId: number,
   generation: number,
+  /** In a supervision tree: the child's (or the pool's) path. */
+  child?: string,
 ) => ChildProcess | Promise<ChildProcess>;
 
 interface Followed {
@@ -58,7 +60,7 @@ export function workerProcessLogic(spawn: SpawnWorker) {
       if (pending !== undefined) followed.signal(pending);
     };
     try {
-      const started = spawn(input.workerId, input.generation);
+      const started = spawn(input.workerId, input.generation, input.child);
       if ('then' in started) started.then(attach, failed);
       else attach(started);
     } catch (error) {

@@ -55,7 +55,14 @@ async function main(argv: string[]): Promise<number> {
     if (again.kind !== 'run') throw new Error('the command line no longer starts a server');
     return { settings: again.settings, hooks: again.hooks };
   };
-  const arbiter = createArbiter(settings, { logger, hooks, reloadSettings, reexec, reopenLogs });
+  const arbiter = createArbiter(settings, {
+    logger,
+    hooks,
+    reloadSettings,
+    reexec,
+    reopenLogs,
+    handleSignals: true,
+  });
   installLastResort(arbiter, logger);
   try {
     await arbiter.start();

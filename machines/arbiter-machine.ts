@@ -151,7 +151,10 @@ export const arbiterMachine = arbiterSetup.createMachine({
                 'Reading the settings again (environment, config, original command line).',
               invoke: {
                 src: 'reloadSettings',
-                input: ({ context }) => ({ generation: context.lastGeneration + 1 }),
+                input: ({ context }) => ({
+                  generation: context.lastGeneration + 1,
+                  ...(context.pool !== null && { pool: context.pool }),
+                }),
                 onDone: { target: 'rolling', actions: ['applyGeneration', 'converge'] },
                 onError: {
                   target: '#arbiter.serving.running',

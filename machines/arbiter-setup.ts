@@ -44,9 +44,11 @@ export const arbiterSetup = setup({
     // Stubs: the composition root provides the OS-signal stream, the settings re-read for HUP,
     // and the start of a new master for USR2.
     signals: fromCallback<{ type: 'noop' }>(() => undefined),
-    reloadSettings: fromPromise<GenerationSettings, { generation: number }>(async () => {
-      throw new Error('reloadSettings is not provided');
-    }),
+    reloadSettings: fromPromise<GenerationSettings, { generation: number; pool?: string }>(
+      async () => {
+        throw new Error('reloadSettings is not provided');
+      },
+    ),
     upgrade: fromCallback<{ type: 'noop' }>(() => undefined),
   },
   actions: {

@@ -10,8 +10,10 @@ import type { GenerationSettings } from '../../machines/arbiter-machine.ts';
  * @example
  * reloadSettingsLogic(async (generation) => generations.add(generation, readSettings()));
  */
-export function reloadSettingsLogic(load: (generation: number) => Promise<GenerationSettings>) {
-  return fromPromise<GenerationSettings, { generation: number }>(({ input }) =>
-    load(input.generation),
+export function reloadSettingsLogic(
+  load: (generation: number, pool?: string) => Promise<GenerationSettings>,
+) {
+  return fromPromise<GenerationSettings, { generation: number; pool?: string }>(({ input }) =>
+    load(input.generation, input.pool),
   );
 }

@@ -30,11 +30,11 @@ const exitTransitions = [
   { guard: 'exitNotRestarted', actions: [recordExit, 'converge'] },
   {
     guard: 'restartAllowedNow',
-    actions: ['restartGroup', recordExit, 'countRestartNow', 'converge'],
+    actions: [recordExit, 'restartGroup', 'countRestartNow', 'converge'],
   },
   {
     guard: 'restartAllowedLater',
-    actions: ['restartGroup', recordExit, 'countRestartLater', 'converge'],
+    actions: [recordExit, 'restartGroup', 'countRestartLater', 'converge'],
   },
   {
     target: '#supervisor.stopping',
