@@ -24,6 +24,7 @@ import {
   type SupervisorOutput,
 } from '../../machines/supervisor/supervisor-machine.ts';
 import { workerMachine, type StopMode } from '../../machines/worker-machine.ts';
+import { CorralError } from '../../errors.ts';
 import { ExitCode } from '../../protocol/exit-codes.ts';
 import type { InspectObserver } from '../observe/observability.ts';
 import { osSignals$ } from '../os-signals.ts';
@@ -160,7 +161,18 @@ export function createSupervisor(
   }
 
   async function start(): Promise<void> {
-    pools = await openPools(poolsOf(spec));
+    try {
+      pools = await openPools(poolsOf(spec));
+    } catch (error) {
+      // Nothing was started: `done` says so too, so a program awaiting it does not hang.
+      const exitCode = error instanceof CorralError ? error.exitCode : ExitCode.Error;
+      finish({
+        exitCode,
+        reason: error instanceof Error ? error.message : String(error),
+        chain: [],
+      });
+      throw error;
+    }
     for (const pool of pools.values()) {
       for (const listener of pool.listeners)
         log.info(`[${pool.path}] Listening at: ${listener.url}`);
@@ -184,6 +196,8 @@ export function createSupervisor(
     // Temporary children may all be gone while the tree still runs: it must not end by itself.
     keepAlive = setInterval(() => undefined, 1 << 30);
     actor.start();
+    // Started by an event rather than on creation, so the root is announced before its children.
+    actor.send({ type: 'supervisor.start' });
     if (stopRequested !== null) actor.send({ type: 'supervisor.stop', mode: stopRequested });
   }
 
@@ -214,24 +228,32 @@ export function createSupervisor(
 
   function addChild(supervisor: string, child: ChildSpec | ({ id: string } & DynamicChildOptions)) {
     const ref = refOf(supervisor);
-    const template = plan?.templates.get(supervisor);
+    const context = (ref.getSnapshot() as { context?: { plans?: Record<string, unknown> } })
+      .context;
+    // A taken id is the supervisor's to refuse; what runs under it must not change meanwhile.
+    if (context?.plans?.[child.id] !== undefined) {
+      return ref.send({ type: 'supervisor.add-child', id: child.id });
+    }
     const path = `${supervisor}/${child.id}`;
+    const template = plan?.templates.get(supervisor);
     if (template !== undefined) {
-      const extra = child as DynamicChildOptions;
-      plan!.processes.set(path, processRun(template, { args: extra.args, env: extra.env }));
+      const { args, env } = child as DynamicChildOptions;
+      const spec = {
+        ...template,
+        id: child.id,
+        args: args ?? template.args,
+        env: { ...template.env, ...env },
+      };
+      validateTree({ children: [spec] });
+      plan!.processes.set(path, processRun(spec));
       return ref.send({ type: 'supervisor.add-child', id: child.id });
     }
     validateTree({ children: [child as ChildSpec] });
-    if (kindOf(child) === 'pool')
+    const noPool = () => {
       throw new Error(`${path}: a pool cannot be added while the tree runs`);
-    const added = childPlan(
-      child as ChildSpec,
-      supervisor,
-      () => {
-        throw new Error(`${path}: a pool cannot be added while the tree runs`);
-      },
-      plan!,
-    );
+    };
+    if (kindOf(child) === 'pool') noPool();
+    const added = childPlan(child as ChildSpec, supervisor, noPool, plan!);
     ref.send({ type: 'supervisor.add-child', id: child.id, plan: added });
   }
 

@@ -3,7 +3,7 @@
  * (`children[1].restart`), all of them in one {@link SupervisorSpecError}. A module or command
  * that is not there is found here too, not as a crash loop later.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { CorralError, SupervisorSpecError } from '../../errors.ts';
 import { RESTART_TYPES, STRATEGIES } from '../../machines/supervisor/supervisor-types.ts';
@@ -66,6 +66,8 @@ function checkSupervisor(
   if (root && spec.id !== undefined) checkId(spec.id, field('id'), problems);
   oneOf(spec.strategy, STRATEGIES, field('strategy'), 'strategy', problems);
   if (!root) oneOf(spec.restart, RESTART_TYPES, field('restart'), 'restart type', problems);
+  else if (spec.restart !== undefined)
+    problems.push('restart: the root has no supervisor to restart it');
   count(spec.intensity, field('intensity'), problems, 0);
   count(spec.periodMs, field('periodMs'), problems, 1);
   count(spec.backoffMaxMs, field('backoffMaxMs'), problems, 0);
@@ -188,7 +190,7 @@ function checkPool(spec: Fields, at: string, problems: Problems): void {
 function checkModule(module: unknown, cwd: string, field: string, problems: Problems): void {
   if (typeof module !== 'string' || module === '')
     return void problems.push(`${field}: expected a path`);
-  if (!existsSync(resolve(cwd, module))) problems.push(`${field}: no such module: ${module}`);
+  if (!isFile(resolve(cwd, module))) problems.push(`${field}: no such module: ${module}`);
 }
 
 function checkCommand(
@@ -214,6 +216,14 @@ function checkCommand(
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
     return statSync(path).isFile();
   } catch {
     return false;

@@ -60,7 +60,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     halt: null,
   }),
   invoke: { id: 'signals', src: 'signals', input: ({ context }) => ({ path: context.path }) },
-  initial: 'supervising',
+  initial: 'idle',
   on: {
     'xstate.snapshot.*': { guard: 'childBecameReady', actions: ['markReady', 'converge'] },
     'worker.spawned': { actions: 'recordSpawned' },
@@ -75,6 +75,14 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'signal.winch': { actions: 'forwardToChildren' },
   },
   states: {
+    idle: {
+      description:
+        'Created, nothing started yet: it starts on supervisor.start, sent by whoever created it (its parent sends it right after the spawn), so observers see a supervisor announced before anything it starts.',
+      on: {
+        'supervisor.start': 'supervising',
+        'supervisor.stop': 'halted',
+      },
+    },
     supervising: {
       description:
         'Keeps its children running: starts them in order, each once the one before it is ready, and restarts exits by restart type and strategy within the restart intensity.',

@@ -113,6 +113,7 @@ export const supervisorSetup = setup({
           // A nested supervisor runs this very logic, with whatever was provided to it.
           const logic = (self as unknown as { logic: AnyActorLogic }).logic;
           enqueue.spawnChild(logic as never, { ...options, input: plan.input } as never);
+          enqueue.sendTo(id, { type: 'supervisor.start' });
         }
       }
       enqueue.assign({ children, nextInstance });

@@ -70,6 +70,7 @@ export interface ChildState {
 
 export type SupervisorEvent =
   | SignalEvent
+  | { type: 'supervisor.start' }
   | { type: 'supervisor.stop'; mode?: StopMode }
   | { type: 'supervisor.start-child'; id: string }
   | { type: 'supervisor.stop-child'; id: string }

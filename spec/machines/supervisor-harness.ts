@@ -74,6 +74,7 @@ export function startSupervisor(
     },
   });
   actor.start();
+  actor.send({ type: 'supervisor.start' });
 
   const ref = (path: string) => {
     const found = actor.system.get(path) as AnyActorRef | undefined;
