@@ -80,4 +80,29 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The CLI is a thin layer over the public API: whatever it needs, an embedding program can have.
+    files: ['bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/actors/**',
+                '**/machines/**',
+                '**/workers/**',
+                '**/settings/**',
+                '**/protocol/**',
+                '**/logging/**',
+                '**/errors.ts',
+              ],
+              message: 'bin/ imports the public API (index.ts) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

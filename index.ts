@@ -74,3 +74,12 @@ export {
   type ConfigurationRead,
   type ReadConfigurationInput,
 } from './actors/read-configuration.ts';
+
+// What the CLI is made of, for programs that build their own command line on corral.
+export { checkApp, type AppCheck } from './actors/check-app.ts';
+export { createMasterLog, type MasterLog } from './actors/master-log.ts';
+export { processTitle } from './actors/process-title.ts';
+export { reexecCommand, type ReexecCommand } from './actors/upgrade/command.ts';
+export { runCtl } from './actors/observe/control/run-ctl.ts';
+export { usageHint, usageLine } from './settings/parse-command-line.ts';
+export { renderResolvedSettings } from './settings/render-resolved-settings.ts';

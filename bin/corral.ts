@@ -3,16 +3,22 @@
  * environment), then print them, check them, or start the arbiter and exit with its code.
  * Nothing else lives here; everything it calls is public API.
  */
-import { CorralError, UsageError } from '../errors.ts';
-import { checkApp, type AppCheck } from '../actors/check-app.ts';
-import { readConfiguration } from '../actors/read-configuration.ts';
-import { createArbiter } from '../actors/create-arbiter.ts';
-import { processTitle } from '../actors/process-title.ts';
-import { reexecCommand } from '../actors/upgrade/command.ts';
-import { createMasterLog, type MasterLog } from '../actors/master-log.ts';
-import { usageHint, usageLine } from '../settings/parse-command-line.ts';
-import { renderResolvedSettings } from '../settings/render-resolved-settings.ts';
-import { ExitCode } from '../protocol/exit-codes.ts';
+import {
+  checkApp,
+  CorralError,
+  createArbiter,
+  createMasterLog,
+  ExitCode,
+  processTitle,
+  readConfiguration,
+  reexecCommand,
+  renderResolvedSettings,
+  usageHint,
+  usageLine,
+  UsageError,
+  type AppCheck,
+  type MasterLog,
+} from '../index.ts';
 import { installLastResort } from './last-resort.ts';
 
 /** How this master was started, before anything could change it: USR2 re-executes it. */

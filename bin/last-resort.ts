@@ -3,9 +3,7 @@
  * kill them, say why, and exit 1. Workers also exit on their own when the IPC channel closes,
  * which covers a master killed with SIGKILL, where no code of ours runs.
  */
-import type { Arbiter } from '../actors/create-arbiter.ts';
-import type { LogSink } from '../actors/supervision-log.ts';
-import { ExitCode } from '../protocol/exit-codes.ts';
+import { ExitCode, type Arbiter, type LogSink } from '../index.ts';
 
 export function installLastResort(arbiter: Arbiter, log: LogSink): void {
   const fail = (error: unknown) => {
