@@ -98,3 +98,16 @@ test('a pool that gives up (its workers crash-loop) counts as a failure of the s
   t.regex(exit.description, /ended with exit 1: workers keep crashing/);
   t.true(s.ref('root/web').getSnapshot().status === 'active', 'the pool was started again');
 });
+
+test("the root's TTIN and TTOU reach every pool, not the process children", (t) => {
+  const s = startSupervisor({ policy: roomy, children: [processChild('job'), pool('web', 1)] });
+  s.ready('root/job');
+  const workers = () => s.fakes.children().filter((f) => f.alive && f !== s.fakeOf('root/job'));
+  workers().forEach((worker) => worker.send({ type: 'ipc.ready' }));
+  s.actor.send({ type: 'signal.ttin' });
+  t.is(workers().length, 2);
+  t.deepEqual(s.fakeOf('root/job').signals, [], 'a process child is not signalled');
+  workers().forEach((worker) => worker.send({ type: 'ipc.ready' }));
+  s.actor.send({ type: 'signal.ttou' });
+  t.is(workers().filter((worker) => worker.signals.length === 0).length, 1);
+});

@@ -104,3 +104,25 @@ test('a child silent past its heartbeat timeout is killed and restarted', (t) =>
   t.regex(s.ofType('child.exited')[0]!.description, /no heartbeat for 2 s/);
   t.true(s.running('root/beats'));
 });
+
+test('a quick stop on top of a graceful one sends SIGQUIT to the child being stopped', (t) => {
+  const s = startSupervisor({ children: [processChild('a'), processChild('b')] }, stubborn);
+  s.ready('root/a');
+  s.ready('root/b');
+  const b = s.fakeOf('root/b');
+  s.actor.send({ type: 'signal.term' });
+  t.deepEqual(b.signals, ['SIGTERM'], 'TERM at the root: a graceful stop');
+  s.actor.send({ type: 'signal.int' });
+  t.deepEqual(b.signals, ['SIGTERM', 'SIGQUIT']);
+  s.exit('root/b', 0);
+  t.deepEqual(s.fakeOf('root/a').signals, ['SIGQUIT'], 'the rest is stopped quickly too');
+});
+
+test('a quick stop while the first child is still starting stops it and halts with exit 0', (t) => {
+  const s = startSupervisor({ children: [processChild('a'), processChild('b')] });
+  const a = s.fakeOf('root/a');
+  s.actor.send({ type: 'supervisor.stop', mode: 'quick' });
+  t.deepEqual(a.signals, ['SIGQUIT']);
+  t.deepEqual(s.started(), ['root/a'], 'b never started');
+  t.is(s.output()?.exitCode, 0);
+});
