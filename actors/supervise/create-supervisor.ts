@@ -26,6 +26,7 @@ import {
 import { workerMachine, type StopMode } from '../../machines/worker-machine.ts';
 import { CorralError } from '../../errors.ts';
 import { ExitCode } from '../../protocol/exit-codes.ts';
+import { connectInspector } from '../observe/inspector/inspector-bridge.ts';
 import type { InspectObserver } from '../observe/observability.ts';
 import { osSignals$ } from '../os-signals.ts';
 import { reloadSettingsLogic } from '../reload/reload-settings.ts';
@@ -48,6 +49,11 @@ export interface SupervisorOptions {
   logger?: LogSink;
   /** An XState inspection observer for the whole tree: every supervisor, pool, worker, child. */
   inspect?: InspectObserver;
+  /**
+   * A Stately inspector's WebSocket relay (`ws://127.0.0.1:4242`, what `--inspector` takes):
+   * the tree streams there, each actor named by its path. It never holds the tree up.
+   */
+  inspector?: string;
   /** Answer TERM, INT, QUIT (stop) and HUP, TTIN, TTOU (passed to the pools). Default false. */
   handleSignals?: boolean;
   /** Call `process.exit` with the exit code once the tree has stopped. Default false. */
@@ -120,6 +126,7 @@ export function createSupervisor(
   let plan: TreePlan | undefined;
   let stopRequested: StopMode | null = null;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let inspector: ReturnType<typeof connectInspector> | undefined;
   let resolveReady!: () => void;
   let resolveDone!: (output: SupervisorOutput) => void;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
@@ -179,10 +186,14 @@ export function createSupervisor(
     }
     plan = planTree(spec, (path) => pools.get(path)!.input);
     const { machine, pool } = machineFor();
+    inspector =
+      options.inspector === undefined ? undefined : connectInspector(options.inspector, log);
     actor = createActor(machine, {
       input: plan.input,
+      // Named by its path like every actor below it, for the inspector.
+      id: root,
       systemId: root,
-      inspect: followEmitters(machine, pool, events, options.inspect),
+      inspect: followEmitters(machine, pool, events, both(options.inspect, inspector?.inspect)),
     });
     actor.subscribe({
       complete: () => finish(actor?.getSnapshot().output),
@@ -210,8 +221,11 @@ export function createSupervisor(
       chain: [],
     };
     events.complete();
-    resolveDone(result);
-    if (options.exitProcess === true) process.exit(result.exitCode);
+    // The inspector sees the root's last snapshot before `done`; it never holds the tree up.
+    void (inspector?.stop() ?? Promise.resolve()).then(() => {
+      resolveDone(result);
+      if (options.exitProcess === true) process.exit(result.exitCode);
+    });
   }
 
   const refOf = (path: string): AnyActorRef => {
@@ -315,4 +329,17 @@ function followEmitters(
 /** A pool's path is its actor's system id. */
 function poolPathOf(ref: AnyActorRef): string {
   return (ref as unknown as { systemId?: string }).systemId ?? ref.id;
+}
+
+/** One observer from two, either of which may be absent. */
+function both(
+  first: InspectObserver | undefined,
+  second: ((event: InspectionEvent) => void) | undefined,
+): InspectObserver | undefined {
+  const call = typeof first === 'function' ? first : first?.next?.bind(first);
+  if (second === undefined) return first;
+  return (event: InspectionEvent) => {
+    call?.(event);
+    second(event);
+  };
 }

@@ -33,18 +33,31 @@ type Args = { context: SupervisorContext; event: SupervisorEvent };
 
 const EXIT_PREFIXES = ['xstate.done.actor.', 'xstate.error.actor.'];
 
-/** The child an `xstate.done.actor.*`, `xstate.error.actor.*` or `xstate.snapshot.*` is about. */
-export function childIdOf(event: SupervisorEvent): string {
-  if ('actorId' in event && typeof event.actorId === 'string') return event.actorId;
+/**
+ * The child (its id among its siblings) an `xstate.done.actor.*`, `xstate.error.actor.*` or
+ * `xstate.snapshot.*` event is about. Child actors are named by their paths (`root/jobs/a`), so
+ * the inspector shows each by where it sits.
+ */
+export function childIdOf(
+  context: Pick<SupervisorContext, 'path'>,
+  event: SupervisorEvent,
+): string {
   const prefix = [...EXIT_PREFIXES, 'xstate.snapshot.'].find((p) => event.type.startsWith(p));
-  return prefix === undefined ? '' : event.type.slice(prefix.length);
+  const actorId =
+    'actorId' in event && typeof event.actorId === 'string'
+      ? event.actorId
+      : prefix === undefined
+        ? ''
+        : event.type.slice(prefix.length);
+  const own = `${context.path}/`;
+  return actorId.startsWith(own) ? actorId.slice(own.length) : actorId;
 }
 
 export const childPath = (context: SupervisorContext, id: string) => `${context.path}/${id}`;
 
 /** What an exit event says about the child it is about (undefined: no such child). */
 function exitOf({ context, event }: Args) {
-  const id = childIdOf(event);
+  const id = childIdOf(context, event);
   const plan = context.plans[id];
   const child = context.children[id];
   if (plan === undefined || child === undefined || child.phase === 'down') return undefined;
@@ -94,7 +107,7 @@ export const supervisorSetup = setup({
       const mode = context.stopMode ?? 'graceful';
       for (const id of step.stop) {
         children = patchChild(children, id, { phase: 'stopping' });
-        enqueue.sendTo(id, stopEventFor(context.plans[id]!, mode));
+        enqueue.sendTo(childPath(context, id), stopEventFor(context.plans[id]!, mode));
       }
       for (const id of step.start) {
         const plan = context.plans[id]!;
@@ -103,7 +116,7 @@ export const supervisorSetup = setup({
         children = patchChild(children, id, { phase: 'starting', instance });
         // Before the spawn: a nested supervisor reports its own children as it starts.
         enqueue.emit({ type: 'child.started', path, kind: plan.kind, instance });
-        const options = { id, systemId: path, syncSnapshot: true };
+        const options = { id: path, systemId: path, syncSnapshot: true };
         if (plan.kind === 'process') {
           const input = { ...plan.input, workerId: instance, generation: 1, child: path };
           enqueue.spawnChild('worker', { ...options, input });
@@ -113,7 +126,7 @@ export const supervisorSetup = setup({
           // A nested supervisor runs this very logic, with whatever was provided to it.
           const logic = (self as unknown as { logic: AnyActorLogic }).logic;
           enqueue.spawnChild(logic as never, { ...options, input: plan.input } as never);
-          enqueue.sendTo(id, { type: 'supervisor.start' });
+          enqueue.sendTo(path, { type: 'supervisor.start' });
         }
       }
       enqueue.assign({ children, nextInstance });
@@ -133,7 +146,7 @@ export const supervisorSetup = setup({
       enqueue.emit({ type: 'child.timeout', path: childPath(context, id), ...timeout });
     }),
     markReady: enqueueActions(({ context, enqueue, event }) => {
-      const id = childIdOf(event);
+      const id = childIdOf(context, event);
       enqueue.assign({ children: patchChild(context.children, id, { phase: 'ready' }) });
       const pid = context.children[id]?.pid ?? null;
       enqueue.emit({ type: 'child.ready', path: childPath(context, id), pid });
@@ -141,7 +154,7 @@ export const supervisorSetup = setup({
     recordExit: enqueueActions(({ context, enqueue, event }, params: { outcome?: 'give-up' }) => {
       const exit = exitOf({ context, event });
       if (exit === undefined) return;
-      enqueue.stopChild(exit.id);
+      enqueue.stopChild(childPath(context, exit.id));
       enqueue.assign(afterExit(context, exit.id, exit.restart));
       const outcome =
         params.outcome ??
@@ -156,7 +169,7 @@ export const supervisorSetup = setup({
       });
     }),
     restartGroup: enqueueActions(({ context, enqueue, event }) => {
-      const id = childIdOf(event);
+      const id = childIdOf(context, event);
       const group = restartGroup(context.strategy, context.order, context.children, id);
       if (group.length === 0) return;
       enqueue.assign({ children: markGroup(context.children, context.plans, group) });
@@ -221,7 +234,7 @@ export const supervisorSetup = setup({
       enqueue.assign({ stopMode: 'quick' });
       for (const id of context.order) {
         if (context.children[id]?.phase === 'stopping')
-          enqueue.sendTo(id, stopEventFor(context.plans[id]!, 'quick'));
+          enqueue.sendTo(childPath(context, id), stopEventFor(context.plans[id]!, 'quick'));
       }
     }),
     forwardToChildren: enqueueActions(({ context, enqueue, event }) => {
@@ -229,13 +242,14 @@ export const supervisorSetup = setup({
         const plan = context.plans[id]!;
         const phase = context.children[id]?.phase;
         if (plan.kind !== 'process' && (phase === 'starting' || phase === 'ready'))
-          enqueue.sendTo(id, event);
+          enqueue.sendTo(childPath(context, id), event);
       }
     }),
     forwardToChild: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'supervisor.forward') return;
       const phase = context.children[event.id]?.phase;
-      if (phase === 'starting' || phase === 'ready') enqueue.sendTo(event.id, event.event);
+      if (phase === 'starting' || phase === 'ready')
+        enqueue.sendTo(childPath(context, event.id), event.event);
       else refuse(context, enqueue, `no running child ${event.id} to send ${event.event.type} to`);
     }),
     startChild: enqueueActions(({ context, enqueue, event }) => {
@@ -305,7 +319,7 @@ export const supervisorSetup = setup({
     childBecameReady: ({ context, event }) => {
       if (!event.type.startsWith('xstate.snapshot.')) return false;
       const snapshot = (event as { snapshot: { hasTag?: (tag: string) => boolean } }).snapshot;
-      const child = context.children[childIdOf(event)];
+      const child = context.children[childIdOf(context, event)];
       return child?.phase === 'starting' && snapshot.hasTag?.('ready') === true;
     },
     unknownExit: (args) => exitOf(args) === undefined,

@@ -12,6 +12,7 @@
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent } from 'xstate';
 import type { ObservePartContext, RunningPart } from '../observe-part.ts';
+import type { LogSink } from '../../supervision-log.ts';
 import { createRelayAdapter } from './relay-adapter.ts';
 
 /**
@@ -23,20 +24,33 @@ export const SERIALIZATION_DEPTH = 16;
 export async function startInspectorBridge(context: ObservePartContext): Promise<RunningPart> {
   const url = context.settings.inspector;
   if (url === undefined) return { stop: async () => {} };
-  const adapter = createRelayAdapter({ url, log: context.log, depth: SERIALIZATION_DEPTH });
-  const inspector = createInspector(adapter, { serializationDepthLimit: SERIALIZATION_DEPTH });
-  inspector.start();
-  context.log.info(`Inspector: streaming the actor system to ${url}`);
-  const untap = context.observation.tap((event) =>
-    inspector.inspect.next?.(withReadableError(event)),
-  );
+  const connection = connectInspector(url, context.log);
+  const untap = context.observation.tap(connection.inspect);
   return {
     async stop() {
-      // The arbiter's final snapshot is inspected just after it completes, which is what stops
-      // this part; and the package converts each event on a later turn. One turn before the
-      // tap goes and one after let both reach the socket before it closes.
+      await connection.stop(untap);
+    },
+  };
+}
+
+/**
+ * A connection to a Stately inspector's relay at `url`: hand every inspection event of an actor
+ * system to `inspect`. Also what `createSupervisor`'s `inspector` option uses for a tree.
+ */
+export function connectInspector(url: string, log: LogSink) {
+  const adapter = createRelayAdapter({ url, log, depth: SERIALIZATION_DEPTH });
+  const inspector = createInspector(adapter, { serializationDepthLimit: SERIALIZATION_DEPTH });
+  inspector.start();
+  log.info(`Inspector: streaming the actor system to ${url}`);
+  return {
+    inspect: (event: InspectionEvent) => inspector.inspect.next?.(withReadableError(event)),
+    /** Once the system is done: `detach` stops the events, then the socket closes. */
+    async stop(detach: () => void = () => {}) {
+      // The root's final snapshot is inspected just after it completes, which is what stops
+      // this; and the package converts each event on a later turn. One turn before the events
+      // stop and one after let both reach the socket before it closes.
       await nextTurn();
-      untap();
+      detach();
       await nextTurn();
       await adapter.close();
     },
