@@ -26,7 +26,7 @@ import {
 import { workerMachine, type StopMode } from '../../machines/worker-machine.ts';
 import { CorralError } from '../../errors.ts';
 import { ExitCode } from '../../protocol/exit-codes.ts';
-import { connectInspector } from '../observe/inspector/inspector-bridge.ts';
+import type { InspectorConnection } from '../observe/inspector/inspector-bridge.ts';
 import type { InspectObserver } from '../observe/observability.ts';
 import { osSignals$ } from '../os-signals.ts';
 import { reloadSettingsLogic } from '../reload/reload-settings.ts';
@@ -126,7 +126,7 @@ export function createSupervisor(
   let plan: TreePlan | undefined;
   let stopRequested: StopMode | null = null;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
-  let inspector: ReturnType<typeof connectInspector> | undefined;
+  let inspector: InspectorConnection | undefined;
   let resolveReady!: () => void;
   let resolveDone!: (output: SupervisorOutput) => void;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
@@ -186,8 +186,11 @@ export function createSupervisor(
     }
     plan = planTree(spec, (path) => pools.get(path)!.input);
     const { machine, pool } = machineFor();
-    inspector =
-      options.inspector === undefined ? undefined : connectInspector(options.inspector, log);
+    // Imported only when asked for: the inspector package and ws weigh about 30 MB.
+    if (options.inspector !== undefined) {
+      const { connectInspector } = await import('../observe/inspector/inspector-bridge.ts');
+      inspector = connectInspector(options.inspector, log);
+    }
     actor = createActor(machine, {
       input: plan.input,
       // Named by its path like every actor below it, for the inspector.

@@ -37,6 +37,8 @@ export async function startInspectorBridge(context: ObservePartContext): Promise
  * A connection to a Stately inspector's relay at `url`: hand every inspection event of an actor
  * system to `inspect`. Also what `createSupervisor`'s `inspector` option uses for a tree.
  */
+export type InspectorConnection = ReturnType<typeof connectInspector>;
+
 export function connectInspector(url: string, log: LogSink) {
   const adapter = createRelayAdapter({ url, log, depth: SERIALIZATION_DEPTH });
   const inspector = createInspector(adapter, { serializationDepthLimit: SERIALIZATION_DEPTH });
