@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'spec/fixtures/**/bad-*'] },
+  { ignores: ['node_modules/**', 'dist/**', 'spec/fixtures/**/bad-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { ConfigFileError } from '../errors.ts';
 import { configObjectOf } from '../protocol/hooks.ts';
 
@@ -58,6 +57,8 @@ export async function importConfigFile(path: string): Promise<unknown> {
   forgetCommonJs(path);
   let module: unknown;
   try {
+    // Loaded only for a config file: a master without one never carries tsx.
+    const { tsImport } = await import('tsx/esm/api');
     module = await tsImport(pathToFileURL(path).href, import.meta.url);
   } catch (error) {
     throw new ConfigFileError(`cannot load config file ${path}: ${describe(error)}`, {

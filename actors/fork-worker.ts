@@ -19,6 +19,7 @@ import {
   WORKER_BOOT_ENV,
   type WorkerBootConfig,
 } from '../protocol/worker-boot.ts';
+import { ownExtensionOf } from '../protocol/package-root.ts';
 import { withoutNotifyEnv } from './systemd/notify-socket.ts';
 
 export interface ForkWorkerOptions {
@@ -37,7 +38,22 @@ export interface ForkWorkerOptions {
   stdio?: 'inherit' | 'pipe';
 }
 
-const workerMain = fileURLToPath(new URL('../workers/worker-main.ts', import.meta.url));
+/** The longest worker title shown whole (a longer `-n` is cut at the end). */
+const TITLE_ROOM = 512;
+
+const workerMain = fileURLToPath(
+  new URL(`../workers/worker-main${ownExtensionOf(import.meta.url)}`, import.meta.url),
+);
+
+/** Whether a worker needs tsx's loader: its app or its config file is TypeScript. */
+export function needsTypeScript(bootConfig: Pick<WorkerBootConfig, 'app' | 'configFile'>): boolean {
+  // Built, corral itself is JavaScript; from source, its own worker code needs tsx.
+  if (ownExtensionOf(import.meta.url) === '.ts') return true;
+  // `app.ts` or `app.ts:createApp({"a": 1})`: the module part ends at the first `:` after it.
+  return (
+    /\.[cm]?tsx?(:|$)/.test(bootConfig.app) || /\.[cm]?tsx?$/.test(bootConfig.configFile ?? '')
+  );
+}
 
 /**
  * Forks a worker on the given bound sockets. The worker reports over IPC (`booted`, `ready`,
@@ -64,7 +80,13 @@ export function forkWorker(options: ForkWorkerOptions): ChildProcess {
   return fork(workerMain, [], {
     cwd: bootConfig.cwd,
     // import.meta.resolve gives tsx's absolute URL, so the app's cwd need not contain tsx.
-    execArgv: ['--import', import.meta.resolve('tsx'), ...(options.execArgv ?? [])],
+    execArgv: [
+      // Linux shows a title in the memory of the command line, so the command line must be as
+      // long as the title: Node's own --title both makes the room and sets it from the start.
+      `--title=${bootConfig.title.slice(0, TITLE_ROOM)}`,
+      ...(needsTypeScript(bootConfig) ? ['--import', import.meta.resolve('tsx')] : []),
+      ...(options.execArgv ?? []),
+    ],
     // Entries 3, 4, ... of stdio become the child's fds 3, 4, ...: the listeners, the report
     // pipe, then 'ipc'.
     stdio: [std, std, std, ...listenerFds, 'pipe', 'ipc'],

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { packageRootOf } from '../protocol/package-root.ts';
 
 export interface NativeAddon {
   /** Sends one datagram to a unix socket path or `@abstract` name; 0, or the errno. */
@@ -16,7 +17,7 @@ export interface NativeAddon {
 export type AddonLoad = { addon: NativeAddon } | { addon: null; reason: string };
 
 const addonPath = fileURLToPath(
-  new URL('../native/build/Release/corral_native.node', import.meta.url),
+  new URL('native/build/Release/corral_native.node', packageRootOf(import.meta.url)),
 );
 let loaded: AddonLoad | undefined;
 

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// corral's sources are TypeScript run without a build step. The master must be one plain node
-// process (signals and pids are its interface), so tsx is registered in-process here rather
-// than through the `tsx` command, which would put a wrapper process in front of it.
-import { register } from 'tsx/esm/api';
+// The master must be one plain node process (signals and pids are its interface). Built
+// (`npm run build`, run by `npm install`), corral is JavaScript in dist/ and starts without any
+// loader; from a checkout that was never built, tsx is registered in-process to run the sources.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./corral.ts');
+const built = new URL('../dist/bin/corral.js', import.meta.url);
+if (existsSync(built)) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./corral.ts');
+}

@@ -80,7 +80,7 @@ export type WorkerReport =
   | { type: 'worker.stall'; workerId: number; pid: number | null; report: StallReport }
   | ({ type: 'worker.exited' } & WorkerExit);
 
-interface WorkerContext extends WorkerMachineInput {
+export interface WorkerContext extends WorkerMachineInput {
   pid: number | null;
   /** Why corral itself is ending this worker, once it has decided to. */
   cause: WorkerExitCause | null;

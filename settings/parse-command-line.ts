@@ -17,6 +17,7 @@ import type { SettingName } from './setting-spec.ts';
 import type { Settings } from './settings.ts';
 import { settingRows } from './settings-table.ts';
 import { UsageError } from '../errors.ts';
+import { packageRootOf } from '../protocol/package-root.ts';
 
 export { usageLine } from './render-help.ts';
 
@@ -89,7 +90,7 @@ function listOf(value: unknown): unknown[] {
 }
 
 function versionText(): string {
-  const path = new URL('../package.json', import.meta.url);
+  const path = new URL('package.json', packageRootOf(import.meta.url));
   const { version } = JSON.parse(readFileSync(path, 'utf8')) as { version: string };
   return `corral (version ${version})`;
 }

@@ -27,7 +27,7 @@ test.serial('without -n the name is APP_MODULE as given', async (t) => {
 });
 
 test.serial('a title longer than the command line that started the process is cut', async (t) => {
-  // The worker's command line (node, tsx's loader, worker-main.ts) is far shorter than this.
+  // A worker's command line has room for a title of 512 characters, far shorter than this.
   const name = 'x'.repeat(2000);
   const corral = startCorral(t, [app('pid-app.mjs'), '-b', '127.0.0.1:0', '-n', name]);
   await corral.waitFor(/Ready: 1 worker serving/);
