@@ -28,6 +28,7 @@ import { signalsLogic } from './signals-actor.ts';
 import { logSupervision, type LogSink } from './supervision-log.ts';
 import { workerProcessLogic } from './worker-process.ts';
 import { createGenerations } from './generations.ts';
+import { randomSeed } from './restart-seed.ts';
 import { createMasterHooks } from './master-hooks.ts';
 import { resolveWorkerIdentity } from './worker-identity.ts';
 import { checkTlsFiles, withTlsScheme } from './tls-files.ts';
@@ -334,9 +335,4 @@ function logAutoWorkers(settings: Settings, log: LogSink): void {
   const count = autoWorkerCount(settings.workerClass, cores);
   const available = `${cores} ${cores === 1 ? 'core' : 'cores'} available`;
   log.info(`Workers: auto → ${count} (${available}, ${settings.workerClass} class)`);
-}
-
-/** Seeds the restart jitter; the machine itself stays deterministic. */
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2_147_483_646) + 1;
 }

@@ -98,14 +98,15 @@ export function createObservability(
   };
 }
 
-function toFunction(observer: InspectObserver | undefined) {
+/** An observer as a plain function (XState takes either). */
+export function toFunction(observer: InspectObserver | undefined) {
   if (observer === undefined) return undefined;
   if (typeof observer === 'function') return observer;
   return (event: InspectionEvent) => observer.next?.(event);
 }
 
 /** An observer that throws must not break the actor system or the other observers. */
-function fanOut(observers: Array<(event: InspectionEvent) => void>, log: LogSink) {
+export function fanOut(observers: Array<(event: InspectionEvent) => void>, log: LogSink) {
   let warned = false;
   return (event: InspectionEvent) => {
     for (const observer of observers) {

@@ -27,7 +27,7 @@ import { workerMachine, type StopMode } from '../../machines/worker-machine.ts';
 import { CorralError } from '../../errors.ts';
 import { ExitCode } from '../../protocol/exit-codes.ts';
 import type { InspectorConnection } from '../observe/inspector/inspector-bridge.ts';
-import type { InspectObserver } from '../observe/observability.ts';
+import { fanOut, toFunction, type InspectObserver } from '../observe/observability.ts';
 import { osSignals$ } from '../os-signals.ts';
 import { reloadSettingsLogic } from '../reload/reload-settings.ts';
 import type { LogSink } from '../supervision-log.ts';
@@ -196,7 +196,7 @@ export function createSupervisor(
       // Named by its path like every actor below it, for the inspector.
       id: root,
       systemId: root,
-      inspect: followEmitters(machine, pool, events, both(options.inspect, inspector?.inspect)),
+      inspect: followEmitters(machine, pool, events, inspection(options.inspect, inspector, log)),
     });
     actor.subscribe({
       complete: () => finish(actor?.getSnapshot().output),
@@ -312,9 +312,8 @@ function followEmitters(
   machine: AnyActorLogic,
   pool: AnyActorLogic,
   events: Subject<TreeEvent>,
-  inspect: InspectObserver | undefined,
+  next: ((event: InspectionEvent) => void) | undefined,
 ) {
-  const next = typeof inspect === 'function' ? inspect : inspect?.next?.bind(inspect);
   return (event: InspectionEvent) => {
     if (event.type === '@xstate.actor') {
       const ref = event.actorRef as AnyActorRef & { logic: unknown; getSnapshot(): unknown };
@@ -334,15 +333,12 @@ function poolPathOf(ref: AnyActorRef): string {
   return (ref as unknown as { systemId?: string }).systemId ?? ref.id;
 }
 
-/** One observer from two, either of which may be absent. */
-function both(
-  first: InspectObserver | undefined,
-  second: ((event: InspectionEvent) => void) | undefined,
-): InspectObserver | undefined {
-  const call = typeof first === 'function' ? first : first?.next?.bind(first);
-  if (second === undefined) return first;
-  return (event: InspectionEvent) => {
-    call?.(event);
-    second(event);
-  };
+/** The program's observer and the inspector's, as one that a throwing observer cannot break. */
+function inspection(
+  inspect: InspectObserver | undefined,
+  inspector: InspectorConnection | undefined,
+  log: LogSink,
+): ((event: InspectionEvent) => void) | undefined {
+  const observers = [toFunction(inspect), inspector?.inspect].filter((o) => o !== undefined);
+  return observers.length === 0 ? undefined : fanOut(observers, log);
 }

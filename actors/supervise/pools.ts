@@ -11,6 +11,7 @@ import { settingsFromProgram } from '../../settings/program-settings.ts';
 import { parseAddress } from '../../settings/parse-address.ts';
 import { bindListeners, type BoundListener } from '../listeners/bind-listeners.ts';
 import { createGenerations, type Generations } from '../generations.ts';
+import { randomSeed } from '../restart-seed.ts';
 import { checkTlsFiles } from '../tls-files.ts';
 import { resolveWorkerIdentity } from '../worker-identity.ts';
 import type { PoolSpec } from './tree-spec.ts';
@@ -50,8 +51,7 @@ async function openPool(path: string, spec: PoolSpec): Promise<Pool> {
   checkTlsFiles(settings);
   const listeners = await bindListeners(settings.bind.map((address) => parseAddress(address)));
   const generations: Generations = createGenerations(listeners);
-  const seed = Math.floor(Math.random() * 2_147_483_646) + 1;
-  const input = { ...generations.add(1, settings, identity), seed, pool: path };
+  const input = { ...generations.add(1, settings, identity), seed: randomSeed(), pool: path };
   return {
     path,
     settings,

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { ArbiterInput } from '../../machines/arbiter-machine.ts';
+import { randomSeed } from '../restart-seed.ts';
 import type {
   ChildPlan,
   ProcessChildInput,
@@ -121,7 +122,7 @@ function supervisorInput(
       backoffMaxMs: spec.backoffMaxMs ?? SUPERVISOR_DEFAULTS.backoffMaxMs,
     },
     children,
-    seed: Math.floor(Math.random() * 2_147_483_646) + 1,
+    seed: randomSeed(),
   };
 }
 
