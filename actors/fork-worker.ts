@@ -46,7 +46,7 @@ const workerMain = fileURLToPath(
 );
 
 /** Whether a worker needs tsx's loader: its app or its config file is TypeScript. */
-export function needsTypeScript(bootConfig: Pick<WorkerBootConfig, 'app' | 'configFile'>): boolean {
+function needsTypeScript(bootConfig: Pick<WorkerBootConfig, 'app' | 'configFile'>): boolean {
   // Built, corral itself is JavaScript; from source, its own worker code needs tsx.
   if (ownExtensionOf(import.meta.url) === '.ts') return true;
   // `app.ts` or `app.ts:createApp({"a": 1})`: the module part ends at the first `:` after it.

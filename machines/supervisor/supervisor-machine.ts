@@ -20,7 +20,6 @@ import { downChild } from './child-table.ts';
 import { output, supervisorSetup } from './supervisor-setup.ts';
 
 export type * from './supervisor-types.ts';
-export { childIdOf } from './supervisor-setup.ts';
 
 const recordExit = { type: 'recordExit', params: {} } as const;
 
