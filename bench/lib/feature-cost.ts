@@ -11,17 +11,21 @@ import { clockTicks, processTicks } from './proc.ts';
 import { killAllServers, startServer, type RunningServer } from './server.ts';
 import { median } from './stats.ts';
 
-export interface FeatureCostOptions {
-  root: string;
-  /** corral's arguments without the feature, and with it. */
-  without: { name: string; args: string[] };
-  with: { name: string; args: string[] };
+/** How much load a throughput measurement puts on, shared by the benches that take rounds. */
+export interface LoadShape {
   rounds: number;
   durationS: number;
   warmupS: number;
   connections: number;
   threads: number;
   workers: number;
+}
+
+export interface FeatureCostOptions extends LoadShape {
+  root: string;
+  /** corral's arguments without the feature, and with it. */
+  without: { name: string; args: string[] };
+  with: { name: string; args: string[] };
   /**
    * Started once per server before the first round, stopped after the last: what else runs
    * while it is measured (a page following its live view, a scraper). Returns its stop.

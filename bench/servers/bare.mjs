@@ -7,51 +7,42 @@
  * kernel hands connections straight to the children. This is the model corral's design copies,
  * minus corral: no IPC traffic after boot, no heartbeats, no connection tracking, no accept gate.
  *
- *   node --import tsx bench/servers/bare.ts APP_FILE WORKERS PORT
+ *   node bench/servers/bare.mjs APP_FILE WORKERS PORT
  *
  * It logs corral's readiness lines to stderr ("Listening at: http://127.0.0.1:PORT (pid)",
  * "Ready: N workers serving"), so the bench waits for every contender the same way. SIGTERM
- * stops the children and exits 0.
+ * stops the children and exits 0. Plain JavaScript, as corral runs once built, so neither pays
+ * for a TypeScript loader.
  */
 import { fork } from 'node:child_process';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer } from 'node:http';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-
-interface BoundHandle {
-  readonly fd: number;
-  getsockname(out: { port?: number }): number;
-  close(): void;
-}
-
-const createServerHandle = (
-  net as unknown as {
-    _createServerHandle: (host: string, port: number, family: 4) => BoundHandle | number;
-  }
-)._createServerHandle;
-
+// Node's own (internal) way to bind without listening, as the cluster module does.
+const createServerHandle = net._createServerHandle;
 if (process.env.BARE_ROLE === 'worker') await runWorker();
 else runMaster();
-
-function runMaster(): void {
+function runMaster() {
   const [app, workersArg = '2', portArg = '0'] = process.argv.slice(2);
-  if (app === undefined) {
-    process.stderr.write('usage: bare.ts APP_FILE [WORKERS] [PORT]\n');
+  if (app === void 0) {
+    process.stderr.write('usage: bare.mjs APP_FILE [WORKERS] [PORT]\n');
     process.exit(2);
   }
   const handle = createServerHandle('127.0.0.1', Number(portArg), 4);
   if (typeof handle === 'number') {
-    process.stderr.write(`bare: bind failed with errno ${handle}\n`);
+    process.stderr.write(`bare: bind failed with errno ${handle}
+`);
     process.exit(1);
   }
-  const name: { port?: number } = {};
+  const name = {};
   const status = handle.getsockname(name);
   if (status !== 0) {
-    process.stderr.write(`bare: bind failed with errno ${status}\n`);
+    process.stderr.write(`bare: bind failed with errno ${status}
+`);
     process.exit(1);
   }
-  process.stderr.write(`Listening at: http://127.0.0.1:${name.port} (${process.pid})\n`);
-
+  process.stderr.write(`Listening at: http://127.0.0.1:${name.port} (${process.pid})
+`);
   const count = Number(workersArg);
   let ready = 0;
   let stopping = false;
@@ -63,18 +54,20 @@ function runMaster(): void {
     });
     child.once('message', () => {
       ready += 1;
-      if (ready === count) process.stderr.write(`Ready: ${count} workers serving\n`);
+      if (ready === count)
+        process.stderr.write(`Ready: ${count} workers serving
+`);
     });
     child.once('exit', (code, signal) => {
       if (!stopping) {
-        process.stderr.write(`bare: worker ${child.pid} died (${code ?? signal})\n`);
+        process.stderr.write(`bare: worker ${child.pid} died (${code ?? signal})
+`);
         stop(1);
       }
     });
     return child;
   });
-
-  const stop = (code: number): void => {
+  const stop = (code) => {
     stopping = true;
     let alive = children.filter((c) => c.exitCode === null && c.signalCode === null).length;
     if (alive === 0) process.exit(code);
@@ -89,14 +82,13 @@ function runMaster(): void {
   process.on('SIGTERM', () => stop(0));
   process.on('SIGINT', () => stop(0));
 }
-
-async function runWorker(): Promise<void> {
+async function runWorker() {
   const app = process.argv[2];
-  if (app === undefined) throw new Error('bare worker: no app');
-  const loaded = (await import(pathToFileURL(app).href)) as { default: RequestListener };
+  if (app === void 0) throw new Error('bare worker: no app');
+  const loaded = await import(pathToFileURL(app).href);
   const server = createServer(loaded.default);
-  // Node ignores `backlog` in `listen({ fd })` (only the port and path forms read it), so this
-  // listens with Node's default of 511, which is also what corral's workers end up with.
+  // Node ignores `backlog` in `listen({ fd })` unless it is the second argument; like corral's
+  // workers before that fix, this listens with Node's default of 511.
   server.listen({ fd: 3 }, () => process.send?.('ready'));
   process.on('SIGTERM', () => process.exit(0));
 }

@@ -1,47 +1,10 @@
-/** Turns the measurements into the Markdown tables that docs/benchmarks.md quotes. */
-import type { CodeFingerprint } from './fingerprint.ts';
-import type { CpuUsage } from './proc.ts';
-import type { LoadResult } from './load.ts';
-import { max, median, min, relativeRange } from './stats.ts';
-
-export interface Measurement {
-  round: number;
-  profile: string;
-  contender: string;
-  load: LoadResult;
-  cpu: CpuUsage | undefined;
-  /** Worker (and master) CPU time per request, in microseconds. */
-  workerUsPerRequest: number;
-  masterUsPerRequest: number;
-  /** Established connections per worker, sampled mid-run. */
-  connectionSplit: number[];
-  /** Each worker's resident memory right after the measurement. */
-  workerRssMiB: number[];
-  notes: string[];
-}
-
-export interface RunInfo {
-  startedAt: string;
-  nproc: number;
-  cpuModel: string;
-  kernel: string;
-  node: string;
-  client: string;
-  clientName: string;
-  threads: number;
-  connections: number;
-  durationS: number;
-  warmupS: number;
-  rounds: number;
-  workers: number;
-  loadavgStart: number[];
-  loadavgEnd: number[];
-  profiles: string[];
-  contenders: string[];
-  serverExits: Record<string, number | string>;
-  serverNotes: Record<string, string[]>;
-  code: CodeFingerprint;
-}
+/**
+ * The throughput tables: a summary of every contender as a ratio to the bare server of the same
+ * run, the paired per-round ratios corral's target is judged on, the raw figures and CPU split,
+ * every round, and how each server exited.
+ */
+import type { ThroughputResult, Measurement } from '../phases/throughput.ts';
+import { max, median, min, relativeRange } from '../lib/stats.ts';
 
 /** corral's target: at least this fraction of the bare server's throughput. */
 export const TARGET = 0.95;
@@ -49,23 +12,25 @@ export const TARGET = 0.95;
 export const QUIET_OTHERS = 25;
 const TARGETED = new Set(['corral-async', 'corral-sync']);
 
-export function renderReport(info: RunInfo, ms: readonly Measurement[]): string {
-  const out: string[] = [];
-  out.push(
-    `## Run ${info.startedAt}`,
-    '',
-    `nproc ${info.nproc} (${info.cpuModel}), Linux ${info.kernel}, Node ${info.node}; ` +
-      `client ${info.client}, ${info.threads} thread(s), ${info.connections} connections; ` +
-      `${info.rounds} rounds x ${info.durationS} s after a ${info.warmupS} s warm-up each; ` +
-      `${info.workers} workers per server. Load average at start ${fmt(info.loadavgStart)}, ` +
-      `at end ${fmt(info.loadavgEnd)}. corral at commit ${info.code.commit} with ` +
-      `${info.code.uncommitted} uncommitted file(s) outside bench/ and docs/, source hash ${info.code.sourceHash}.`,
-    '',
-  );
+/**
+ * Contenders that answer every request with `Connection: close` themselves, so under the
+ * keep-alive profile they really run the close profile: bare under close is their fair peer.
+ */
+const CLOSES_EVERY_CONNECTION = new Set(['corral-sync', 'gunicorn-sync']);
 
+export interface ThroughputShape {
+  profiles: string[];
+  rounds: number;
+}
+
+export function renderThroughput(result: ThroughputResult, shape: ThroughputShape): string {
+  const ms = result.measurements;
+  const info = { ...shape, contenders: result.contenders };
+  const out: string[] = [];
+  out.push(...summary(ms, info), '');
   for (const profile of info.profiles) {
     out.push(
-      `### ${profile}`,
+      `### Raw figures, ${profile}`,
       '',
       '| contender | req/s median | min – max | range | p50 ms | p99 ms | errors | worker µs/req | master µs/req | CPU% client | master | workers | irq | others | steal |',
       '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -107,10 +72,8 @@ export function renderReport(info: RunInfo, ms: readonly Measurement[]): string 
     for (const contender of info.contenders) {
       if (contender === 'bare') continue;
       pairs.push([contender, profile, profile]);
-      // The sync class closes every connection itself, so under keep-alive it really runs the
-      // close profile: bare under close is its fair peer.
       if (
-        contender === 'corral-sync' &&
+        CLOSES_EVERY_CONNECTION.has(contender) &&
         profile === 'keep-alive' &&
         info.profiles.includes('close')
       ) {
@@ -161,9 +124,9 @@ export function renderReport(info: RunInfo, ms: readonly Measurement[]): string 
 
   out.push('### Server exits and log notes', '');
   for (const contender of info.contenders) {
-    const notes = info.serverNotes[contender] ?? [];
+    const notes = result.serverNotes[contender] ?? [];
     out.push(
-      `- ${contender}: exit ${info.serverExits[contender] ?? '?'} after SIGTERM; ` +
+      `- ${contender}: exit ${result.serverExits[contender] ?? '?'} after SIGTERM; ` +
         (notes.length === 0
           ? 'nothing unusual logged during measurements'
           : notes.slice(0, 5).join(' | ').replace(/\n/g, ' / ')),
@@ -171,6 +134,53 @@ export function renderReport(info: RunInfo, ms: readonly Measurement[]): string 
   }
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * One row per contender and profile, every figure beside its ratio to bare under the same
+ * profile in the same run: median req/s, the spread of the rounds (min – max), p99 latency
+ * (above 1 = slower than bare) and CPU per request.
+ */
+function summary(
+  ms: readonly Measurement[],
+  info: { profiles: string[]; contenders: string[] },
+): string[] {
+  const out = [
+    '### Throughput against the ceiling',
+    '',
+    "Median over the rounds; **×bare** divides by bare's median under the same profile in this " +
+      "run (for p99 and CPU/req above 1 is worse). The spread is the rounds' min – max.",
+    '',
+    '| contender | profile | req/s | ×bare | spread req/s | spread ×bare | p99 ms | ×bare | worker µs/req | ×bare | master µs/req |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const profile of info.profiles) {
+    const pick = (contender: string, f: (m: Measurement) => number): number[] =>
+      ms.filter((m) => m.profile === profile && m.contender === contender).map(f);
+    const base = {
+      rps: median(pick('bare', (m) => m.load.rps)),
+      p99: median(pick('bare', (m) => m.load.p99Ms)),
+      cpu: median(pick('bare', (m) => m.workerUsPerRequest)),
+    };
+    for (const contender of info.contenders) {
+      const rps = pick(contender, (m) => m.load.rps);
+      if (rps.length === 0) continue;
+      const p99 = median(pick(contender, (m) => m.load.p99Ms));
+      const cpu = median(pick(contender, (m) => m.workerUsPerRequest));
+      const master = median(pick(contender, (m) => m.masterUsPerRequest));
+      out.push(
+        `| ${contender} | ${profile} | ${median(rps).toFixed(0)} | ${x(median(rps) / base.rps)} | ` +
+          `${min(rps).toFixed(0)} – ${max(rps).toFixed(0)} | ` +
+          `${x(min(rps) / base.rps)} – ${x(max(rps) / base.rps)} | ${p99.toFixed(2)} | ` +
+          `${x(p99 / base.p99)} | ${cpu.toFixed(1)} | ${x(cpu / base.cpu)} | ${master.toFixed(2)} |`,
+      );
+    }
+  }
+  return out;
+}
+
+function x(ratio: number): string {
+  return Number.isFinite(ratio) ? ratio.toFixed(2) : '–';
 }
 
 export interface Ratios {
@@ -215,8 +225,4 @@ export function ratios(
 
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
-}
-
-function fmt(values: readonly number[]): string {
-  return values.map((v) => v.toFixed(2)).join(' ');
 }
