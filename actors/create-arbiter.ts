@@ -155,16 +155,16 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
 
     const generations = createGenerations(listeners);
     const input: ArbiterInput = { ...generations.add(1, settings, identity), seed: randomSeed() };
-    const forkOne = (workerId: number, generation: number) => {
-      const child = generations.fork(generation, workerId);
+    const forkOne = (workerId: number, generation: number, standby: boolean) => {
+      const child = generations.fork(generation, workerId, standby);
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
     };
-    const spawn = (workerId: number, generation: number) => {
+    const spawn = (workerId: number, generation: number, _pool?: string, standby = false) => {
       const preFork = hooks.beforeFork(workerId, generation);
-      if (preFork === undefined) return forkOne(workerId, generation);
-      return preFork.then(() => forkOne(workerId, generation));
+      if (preFork === undefined) return forkOne(workerId, generation, standby);
+      return preFork.then(() => forkOne(workerId, generation, standby));
     };
     const reread =
       options.reloadSettings ??

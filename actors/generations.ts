@@ -34,8 +34,11 @@ export interface Generations {
   add(generation: number, settings: Settings, identity?: WorkerIdentity): GenerationSettings;
   bootConfig(generation: number, workerId: number): WorkerBootConfig;
   settings(generation: number): Settings;
-  /** Forks worker `workerId` with the boot config and `-e` environment of `generation`. */
-  fork(generation: number, workerId: number): ChildProcess;
+  /**
+   * Forks worker `workerId` with the boot config and `-e` environment of `generation`; a
+   * standby is told to wait for its promotion before it serves.
+   */
+  fork(generation: number, workerId: number, standby?: boolean): ChildProcess;
 }
 
 /**
@@ -45,6 +48,13 @@ export interface Generations {
  */
 export function createGenerations(listeners: readonly BoundListener[]): Generations {
   const registered = new Map<number, { settings: Settings; boot: WorkerBootBase }>();
+  // One worker of each generation watches its boot (WorkerBootConfig.watchBoot): the first.
+  const forked = new Set<number>();
+  const firstOf = (generation: number): boolean => {
+    if (forked.has(generation)) return false;
+    forked.add(generation);
+    return true;
+  };
   const get = (generation: number) => {
     const found = registered.get(generation);
     if (found === undefined) throw new Error(`no settings generation ${generation}`);
@@ -57,15 +67,21 @@ export function createGenerations(listeners: readonly BoundListener[]): Generati
       registered.set(generation, { settings, boot });
       return {
         workers: resolveWorkerCount(settings),
+        standby: settings.standby,
         timings: timings.worker,
         policy: restartPolicy(settings),
       };
     },
     bootConfig: (generation, workerId) => ({ ...get(generation).boot, workerId }),
     settings: (generation) => get(generation).settings,
-    fork: (generation, workerId) =>
+    fork: (generation, workerId, standby = false) =>
       forkWorker({
-        bootConfig: { ...get(generation).boot, workerId },
+        bootConfig: {
+          ...get(generation).boot,
+          workerId,
+          ...(standby && { standby }),
+          ...(firstOf(generation) && { watchBoot: true }),
+        },
         listenerFds: listeners.map((listener) => listener.fd),
         env: workerEnv(process.env, get(generation).settings.env),
       }),

@@ -64,7 +64,23 @@ export function describe(event: ArbiterEmitted): Line[] {
     case 'workers.changed':
       return [['info', `Worker count: ${event.previous} -> ${event.target}`]];
     case 'worker.spawned':
-      return [['info', `Booting worker ${event.workerId} with pid: ${event.pid}`]];
+      return [
+        [
+          'info',
+          `Booting worker ${event.workerId} with pid: ${event.pid}${event.standby ? ' (standby)' : ''}`,
+        ],
+      ];
+    case 'worker.standby':
+      return [['info', `Standby worker ${event.workerId} (pid:${event.pid}) ready`]];
+    case 'worker.promoted':
+      return [['info', promotedLine(event)]];
+    case 'standby.suspended':
+      return [
+        [
+          'warn',
+          `No standby workers in generation ${event.generation} until the next reload (HUP): ${event.because === 'boot' ? `standby worker ${event.workerId} failed to boot` : 'standby workers keep crashing'}`,
+        ],
+      ];
     case 'worker.ready':
       return [['info', `Worker ${event.workerId} (pid:${event.pid}) ready`]];
     case 'worker.timeout':
@@ -130,14 +146,21 @@ function timeoutMessage(event: Extract<ArbiterEmitted, { type: 'worker.timeout' 
     : `WORKER TIMEOUT (pid:${event.pid}): ${who} sent no heartbeat for ${seconds} s; corral is killing it (SIGABRT, then SIGKILL)`;
 }
 
+function promotedLine(event: Extract<ArbiterEmitted, { type: 'worker.promoted' }>): string {
+  const who = `Promoted standby worker ${event.workerId} (pid:${event.pid})`;
+  return event.inPlaceOf === null
+    ? `${who} to make up the worker count`
+    : `${who} in place of worker ${event.inPlaceOf}`;
+}
+
 function stoppedBecause(retiredFor: RetiredFor | undefined): string {
   if (retiredFor === 'recycle') return 'after being recycled (its replacement is ready)';
   if (retiredFor === 'reload') return 'after a reload replaced its generation';
   return 'after being asked to stop';
 }
 
-function exitLine(exit: WorkerExit & { retiredFor?: RetiredFor }): Line {
-  const who = `Worker ${exit.workerId} (pid:${exit.pid})`;
+function exitLine(exit: WorkerExit & { retiredFor?: RetiredFor; standby?: true }): Line {
+  const who = `${exit.standby ? 'Standby worker' : 'Worker'} ${exit.workerId} (pid:${exit.pid})`;
   const how = exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
   switch (exit.cause) {
     case 'stopped':

@@ -1,7 +1,7 @@
 /**
  * The worker machine's `workerProcess` actor: forks one worker process and turns everything it
  * does into events (spawned, IPC messages, stall reports, exit), and the machine's commands
- * into signals. The ChildProcess lives only in this closure, so machine snapshots stay plain
+ * into signals (and a held standby's promotion into the IPC message `promote`). The ChildProcess lives only in this closure, so machine snapshots stay plain
  * data.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -14,7 +14,11 @@ import type {
   WorkerProcessInput,
   WorkerSignal,
 } from '../machines/worker-machine.ts';
-import { isWorkerMessage, type WorkerMessage } from '../protocol/ipc-messages.ts';
+import {
+  isWorkerMessage,
+  type MasterMessage,
+  type WorkerMessage,
+} from '../protocol/ipc-messages.ts';
 import { isStallReport, type StallReport } from '../protocol/stall-report.ts';
 import { reportPipeOf } from './fork-worker.ts';
 
@@ -27,10 +31,13 @@ export type SpawnWorker = (
   generation: number,
   /** In a supervision tree: the child's (or the pool's) path. */
   child?: string,
+  /** Start it as a standby (`--standby`): it serves only once promoted. */
+  standby?: boolean,
 ) => ChildProcess | Promise<ChildProcess>;
 
 interface Followed {
   signal(signal: WorkerSignal): void;
+  tell(message: MasterMessage): void;
   dispose(): void;
 }
 
@@ -46,7 +53,9 @@ export function workerProcessLogic(spawn: SpawnWorker) {
     // A stop the machine sends while the process is not there yet is delivered once it is.
     let pending: WorkerSignal | undefined;
     receive((command) => {
-      if (followed === undefined) pending = command.signal;
+      // Only a standby that said it is held is promoted, so its process is there.
+      if (command.type === 'process.promote') followed?.tell({ act: 'promote' });
+      else if (followed === undefined) pending = command.signal;
       else followed.signal(command.signal);
     });
     const failed = (error: unknown) => {
@@ -60,7 +69,7 @@ export function workerProcessLogic(spawn: SpawnWorker) {
       if (pending !== undefined) followed.signal(pending);
     };
     try {
-      const started = spawn(input.workerId, input.generation, input.child);
+      const started = spawn(input.workerId, input.generation, input.child, input.standby);
       if ('then' in started) started.then(attach, failed);
       else attach(started);
     } catch (error) {
@@ -98,6 +107,10 @@ function follow(child: ChildProcess, send: (event: WorkerProcessEvent) => void):
     signal(signal) {
       if (!exited) child.kill(signal);
     },
+    tell(message) {
+      // The callback keeps a send racing the worker's exit from throwing; the exit follows.
+      if (!exited && child.connected) child.send(message, undefined, undefined, () => undefined);
+    },
     // The actor stops with its machine; a process still running then must not outlive it, and
     // a pipe an orphaned grandchild still holds must not keep the master alive.
     dispose() {
@@ -128,6 +141,8 @@ function toEvent(message: WorkerMessage): WorkerProcessEvent {
   switch (message.act) {
     case 'booted':
       return { type: 'ipc.booted' };
+    case 'standby':
+      return { type: 'ipc.standby' };
     case 'ready':
       return { type: 'ipc.ready' };
     case 'heartbeat':

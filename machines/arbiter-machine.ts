@@ -1,7 +1,8 @@
 /**
  * The arbiter: the master's statechart, after Gunicorn's Arbiter.
  *
- * States: serving (booting → running ⇄ reloading) → stopping → halted.
+ * States: serving (booting → running ⇄ reloading) → stopping → halted; running's own states
+ * are the standby pool's (`--standby`): noStandby, standbyWarming, standbyHeld, promoting.
  * Events in: `signal.*` from the invoked `signals` actor, `worker.*` reports from the worker
  * machines it spawns (one per process, `systemId` `worker-N`), `upgrade.*` from the `upgrade`
  * actor it spawns on USR2, and `arbiter.stop` from an embedding program. Emits
@@ -10,12 +11,15 @@
  *
  * Every decision converges (plan-convergence.ts): spawn the shortfall of current workers, retire
  * the excess, and retire outgoing workers (old generation, recycled) only as ready replacements
- * allow. Scaling, crash replacement, reload, recycling and WINCH all reuse that one rule.
+ * allow. Scaling, crash replacement, reload, recycling and WINCH all reuse that one rule, and
+ * so does the standby pool: a missing serving worker is a held standby promoted before it is a
+ * new fork (standby-pool.ts).
  */
 import { arbiterSetup, output } from './arbiter-setup.ts';
 import type { ArbiterEvent, SignalName } from './arbiter-types.ts';
 import { haltReason } from './halt-reason.ts';
 import { initialRestartState } from './restart-policy.ts';
+import type { StandbyStage } from './standby-pool.ts';
 
 export type * from './arbiter-types.ts';
 
@@ -23,6 +27,15 @@ const asExit = (event: ArbiterEvent) => event as Extract<ArbiterEvent, { type: '
 const signalled = (signal: SignalName, handled = true) => ({
   type: 'emitSignal' as const,
   params: { signal, handled },
+});
+const suspendStandby = (because: 'boot' | 'crashes') => ({
+  type: 'suspendStandby' as const,
+  params: { because },
+});
+/** A standby stage is left for `routing` as soon as the worker table says another one. */
+const leaveStage = (stage: StandbyStage) => ({
+  guard: { type: 'standbyStageLeft' as const, params: { stage } },
+  target: 'routing',
 });
 
 export const arbiterMachine = arbiterSetup.createMachine({
@@ -33,6 +46,8 @@ export const arbiterMachine = arbiterSetup.createMachine({
     policy: input.policy,
     target: Math.max(1, input.workers),
     configuredWorkers: input.workers,
+    standby: input.standby ?? 0,
+    standbyFailedIn: null,
     paused: false,
     generation: 1,
     lastGeneration: 1,
@@ -70,11 +85,21 @@ export const arbiterMachine = arbiterSetup.createMachine({
       entry: 'converge',
       on: {
         'worker.ready': { actions: ['recordReady', 'converge'] },
+        'worker.standby': { actions: ['recordStandby', 'converge'] },
         'worker.recycle': { actions: ['markRecycle', 'converge'] },
         'worker.exited': [
           { guard: 'exitRequested', actions: ['forgetWorker', 'converge'] },
+          {
+            guard: 'standbyBootFailed',
+            actions: ['forgetWorker', suspendStandby('boot'), 'converge'],
+          },
           { guard: 'restartAllowedNow', actions: ['forgetWorker', 'restartNow', 'converge'] },
           { guard: 'restartAllowedLater', actions: ['forgetWorker', 'restartLater', 'converge'] },
+          // Standbys that keep crashing past the budget cost the pool, never the serving master.
+          {
+            guard: 'standbyExited',
+            actions: ['forgetWorker', suspendStandby('crashes'), 'converge'],
+          },
           { target: 'stopping', actions: ['forgetWorker', 'haltForCrashLoop'] },
         ],
         'restart.resume': { actions: ['resumeRestarts', 'converge'] },
@@ -120,9 +145,41 @@ export const arbiterMachine = arbiterSetup.createMachine({
         },
         running: {
           description:
-            'Serving with the target number of workers. Crashes (and failed boots) are replaced within the restart budget, then with backoff; TTIN/TTOU rescale; WINCH stops all workers until HUP.',
+            "Serving with the target number of workers. Crashes (and failed boots) are replaced within the restart budget, then with backoff; TTIN/TTOU rescale; WINCH stops all workers until HUP. Its own states are the standby pool's.",
           tags: ['ready'],
           always: { guard: 'reloadQueued', target: 'reloading' },
+          initial: 'routing',
+          states: {
+            routing: {
+              description: 'Chooses the standby stage from the worker table.',
+              always: [
+                { guard: 'standbyPromoting', target: 'promoting' },
+                { guard: 'standbyNone', target: 'noStandby' },
+                { guard: 'standbyAllHeld', target: 'standbyHeld' },
+                { target: 'standbyWarming' },
+              ],
+            },
+            noStandby: {
+              description:
+                'No standby is kept: standby is 0 (the default), WINCH stopped the workers, or in this generation a standby failed to boot or standbys kept crashing past the restart budget (none again until the next reload).',
+              always: leaveStage('none'),
+            },
+            standbyWarming: {
+              description:
+                'Fewer standbys held than standby asks. They boot only once the target number of workers serve, and only while the worker processes (stopping ones included) stay within workers + standby.',
+              always: leaveStage('warming'),
+            },
+            standbyHeld: {
+              description:
+                'Every standby is booted with the app loaded and held, not listening and not counted. A serving worker that exits (crash, timeout, recycle) or a TTIN promotes one at once.',
+              always: leaveStage('held'),
+            },
+            promoting: {
+              description:
+                'A standby was told to serve in place of a missing worker: it listens on the sockets and counts once it reports ready. Only then does a new standby boot.',
+              always: leaveStage('promoting'),
+            },
+          },
         },
         reloading: {
           description:
@@ -158,22 +215,26 @@ export const arbiterMachine = arbiterSetup.createMachine({
                 onDone: { target: 'rolling', actions: ['applyGeneration', 'converge'] },
                 onError: {
                   target: '#arbiter.serving.running',
-                  actions: {
-                    type: 'rollBack',
-                    params: ({ event }) => ({
-                      reason: `the settings could not be read again: ${String(event.error)}`,
-                    }),
-                  },
+                  actions: [
+                    {
+                      type: 'rollBack',
+                      params: ({ event }) => ({
+                        reason: `the settings could not be read again: ${String(event.error)}`,
+                      }),
+                    },
+                    'converge',
+                  ],
                 },
               },
             },
             rolling: {
               description:
                 'New workers boot; each one that becomes ready lets one old worker retire.',
+              // The new generation's standbys boot from here on (converge), after its workers.
               always: {
                 guard: 'reloadSettled',
                 target: '#arbiter.serving.running',
-                actions: 'finishReload',
+                actions: ['finishReload', 'converge'],
               },
             },
           },

@@ -18,18 +18,23 @@ import { haltReason } from './halt-reason.ts';
 import { countReadyCurrent, planConvergence } from './plan-convergence.ts';
 import { afterRestart, decideRestart, restartExpired, restartStable } from './restart-policy.ts';
 import { countRestart, endBackoff, startBackoff } from './restart-timers.ts';
+import { standbyStage, standingInFor, wantedStandby, type StandbyStage } from './standby-pool.ts';
 import { workerMachine, type StopMode } from './worker-machine.ts';
 import {
   generationSettled,
   nextRecycle,
   patchWorker,
   requestRecycle,
+  retiredBecause,
   withoutWorker,
   workerKey,
 } from './worker-table.ts';
 
 type ExitedEvent = Extract<ArbiterEvent, { type: 'worker.exited' }>;
 const asExit = (event: ArbiterEvent) => event as ExitedEvent;
+
+const stageOf = (context: ArbiterContext): StandbyStage =>
+  standbyStage(context.workers, context.generation, wantedStandby(context));
 
 export const arbiterSetup = setup({
   types: {
@@ -52,17 +57,18 @@ export const arbiterSetup = setup({
     upgrade: fromCallback<{ type: 'noop' }>(() => undefined),
   },
   actions: {
-    converge: enqueueActions(({ context, enqueue }) => {
+    converge: enqueueActions(({ context, enqueue, event }) => {
       const target = context.paused ? 0 : context.target;
       const plan = planConvergence({
         workers: context.workers,
         target,
         generation: context.generation,
         holdSpawns: context.holdSpawns,
+        standby: wantedStandby(context),
       });
       const workers = { ...context.workers };
       let nextWorkerId = context.nextWorkerId;
-      for (let i = 0; i < plan.spawn; i += 1) {
+      const spawnOne = (standby: boolean) => {
         const workerId = nextWorkerId++;
         const id = workerKey(workerId);
         workers[id] = {
@@ -71,6 +77,7 @@ export const arbiterSetup = setup({
           phase: 'spawning',
           generation: context.generation,
           outgoing: null,
+          ...(standby && { standby: true }),
         };
         const pool = context.pool;
         const input = {
@@ -78,9 +85,22 @@ export const arbiterSetup = setup({
           generation: context.generation,
           ...context.timings,
           ...(pool !== null && { child: pool }),
+          ...(standby && { standby: true }),
         };
         const systemId = pool === null ? id : `${pool}/${id}`;
         enqueue.spawnChild('worker', { id, systemId, input });
+      };
+      for (let i = 0; i < plan.spawn; i += 1) spawnOne(false);
+      // A standby's fork comes after the serving workers' (plan.spawnStandby is 0 while any is).
+      for (let i = 0; i < plan.spawnStandby; i += 1) spawnOne(true);
+      let inPlaceOf = standingInFor(context.workers, context.generation, event);
+      for (const id of plan.promote) {
+        const entry = workers[id]!;
+        workers[id] = { ...entry, standby: false, phase: 'promoting' };
+        enqueue.sendTo(id, { type: 'worker.promote' });
+        const { workerId, pid } = entry;
+        enqueue.emit({ type: 'worker.promoted', workerId, pid, inPlaceOf });
+        inPlaceOf = null;
       }
       for (const id of plan.retire) {
         workers[id] = { ...workers[id]!, phase: 'stopping' };
@@ -118,14 +138,34 @@ export const arbiterSetup = setup({
         workerId: event.workerId,
         pid: event.pid,
         generation: entry?.generation ?? context.generation,
+        ...(entry?.standby === true && { standby: true as const }),
       });
     }),
+    recordStandby: enqueueActions(({ context, enqueue, event }) => {
+      if (event.type !== 'worker.standby') return;
+      const entry = context.workers[workerKey(event.workerId)];
+      if (entry?.standby !== true || entry.phase === 'stopping') return;
+      enqueue.assign({
+        workers: patchWorker(context.workers, event.workerId, { phase: 'standby' }),
+      });
+      enqueue.emit({ type: 'worker.standby', workerId: event.workerId, pid: entry.pid });
+    }),
+    suspendStandby: enqueueActions(
+      ({ context, enqueue, event }, params: { because: 'boot' | 'crashes' }) => {
+        enqueue.assign({ standbyFailedIn: context.generation });
+        const { workerId } = asExit(event);
+        const { generation } = context;
+        enqueue.emit({ type: 'standby.suspended', generation, workerId, ...params });
+      },
+    ),
     recordReady: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'worker.ready') return;
       const entry = context.workers[workerKey(event.workerId)];
       // A worker told to stop while booting may still report ready; it stays stopping.
       if (entry === undefined || entry.phase === 'stopping') return;
-      enqueue.assign({ workers: patchWorker(context.workers, event.workerId, { phase: 'ready' }) });
+      // A standby serves only once promoted; one that reports ready unasked is serving anyway.
+      const patch = { phase: 'ready' as const, standby: false };
+      enqueue.assign({ workers: patchWorker(context.workers, event.workerId, patch) });
       enqueue.emit({ type: 'worker.ready', workerId: event.workerId, pid: entry.pid });
     }),
     // Reports from worker machines are re-emitted as they are: observers see one stream.
@@ -154,15 +194,13 @@ export const arbiterSetup = setup({
       enqueue.assign({ workers: next.workers, recycleQueue: next.recycleQueue });
       enqueue.stopChild(workerKey(exit.workerId));
       const entry = context.workers[workerKey(exit.workerId)];
-      const retiredFor =
-        exit.cause !== 'stopped' || entry === undefined
-          ? undefined
-          : entry.outgoing === 'recycle'
-            ? ('recycle' as const)
-            : entry.generation !== context.generation
-              ? ('reload' as const)
-              : undefined;
-      enqueue.emit({ type: 'worker.exited', ...exit, ...(retiredFor && { retiredFor }) });
+      const retiredFor = exit.cause === 'stopped' ? retiredBecause(entry, context) : undefined;
+      enqueue.emit({
+        type: 'worker.exited',
+        ...exit,
+        ...(retiredFor && { retiredFor }),
+        ...(entry?.standby === true && { standby: true as const }),
+      });
       if (next.started !== null) enqueue.raise({ type: 'recycle.started', ...next.started });
     }),
     restartNow: enqueueActions(({ context, enqueue }) => {
@@ -210,10 +248,10 @@ export const arbiterSetup = setup({
       enqueue.emit({ type: 'arbiter.paused' });
     }),
     startReload: enqueueActions(({ context, enqueue }) => {
-      const { timings, policy, target, configuredWorkers } = context;
+      const { timings, policy, target, configuredWorkers, standby } = context;
       enqueue.assign({
         rollbackGeneration: context.generation,
-        rollbackSettings: { timings, policy, target, configuredWorkers },
+        rollbackSettings: { timings, policy, target, configuredWorkers, standby },
         reloadQueued: false,
         paused: false,
       });
@@ -230,6 +268,7 @@ export const arbiterSetup = setup({
         timings: settings.timings,
         policy: settings.policy,
         configuredWorkers: settings.workers,
+        standby: settings.standby ?? 0,
         target,
       });
       if (target !== context.target)
@@ -293,10 +332,30 @@ export const arbiterSetup = setup({
     allReady: ({ context }) =>
       countReadyCurrent(context.workers, context.generation) >= context.target,
     noWorkersLeft: ({ context }) => Object.keys(context.workers).length === 0,
-    bootFailed: ({ event }) => {
-      const { cause } = asExit(event);
-      return cause === 'boot-failed' || cause === 'boot-timeout';
+    // A standby's failed boot is standbyBootFailed's: it never halts a serving master.
+    bootFailed: ({ context, event }) => {
+      const { cause, workerId } = asExit(event);
+      const standby = context.workers[workerKey(workerId)]?.standby === true;
+      return !standby && (cause === 'boot-failed' || cause === 'boot-timeout');
     },
+    standbyBootFailed: ({ context, event }) => {
+      const exit = asExit(event);
+      const entry = context.workers[workerKey(exit.workerId)];
+      return (
+        entry?.standby === true &&
+        entry.generation === context.generation &&
+        entry.phase !== 'standby' &&
+        entry.phase !== 'stopping' &&
+        exit.cause !== 'stopped'
+      );
+    },
+    standbyExited: ({ context, event }) =>
+      context.workers[workerKey(asExit(event).workerId)]?.standby === true,
+    standbyPromoting: ({ context }) => stageOf(context) === 'promoting',
+    standbyNone: ({ context }) => stageOf(context) === 'none',
+    standbyAllHeld: ({ context }) => stageOf(context) === 'held',
+    standbyStageLeft: ({ context }, params: { stage: StandbyStage }) =>
+      stageOf(context) !== params.stage,
     exitRequested: ({ event }) => asExit(event).cause === 'stopped',
     restartAllowedNow: ({ context }) =>
       decideRestart(context.restarts, context.policy).kind === 'now',
@@ -311,6 +370,7 @@ export const arbiterSetup = setup({
         newGenerationStarted &&
         exit.cause !== 'stopped' &&
         entry?.generation === context.generation &&
+        entry.standby !== true &&
         entry.phase !== 'ready'
       );
     },

@@ -13,6 +13,8 @@ export type RetiredFor = 'recycle' | 'reload';
 export interface GenerationSettings {
   /** The configured worker count (TTIN/TTOU adjust the target from there). */
   workers: number;
+  /** Standby workers to keep booted beside the serving ones (`--standby`); absent: 0. */
+  standby?: number;
   timings: WorkerTimings;
   policy: RestartPolicy;
 }
@@ -66,7 +68,16 @@ export type ArbiterEmitted =
   | { type: 'arbiter.stopping'; mode: StopMode }
   | { type: 'arbiter.halted'; exitCode: number; reason: string }
   | { type: 'workers.changed'; target: number; previous: number }
-  | { type: 'worker.spawned'; workerId: number; pid: number; generation: number }
+  | {
+      type: 'worker.spawned';
+      workerId: number;
+      pid: number;
+      generation: number;
+      standby?: true;
+    }
+  | { type: 'worker.standby'; workerId: number; pid: number | null }
+  /** A held standby was told to serve; `inPlaceOf` is the worker whose exit or recycle left the gap. */
+  | { type: 'worker.promoted'; workerId: number; pid: number | null; inPlaceOf: number | null }
   | { type: 'worker.ready'; workerId: number; pid: number | null }
   // Relayed from the worker machines as they are.
   | Extract<WorkerReport, { type: 'worker.timeout' | 'worker.stall' }>
@@ -77,7 +88,17 @@ export type ArbiterEmitted =
       reason: RecycleReason;
       detail: string;
     }
-  | ({ type: 'worker.exited'; retiredFor?: RetiredFor } & WorkerExit)
+  | ({ type: 'worker.exited'; retiredFor?: RetiredFor; standby?: true } & WorkerExit)
+  /**
+   * A standby failed to boot, or standbys kept crashing past the restart budget: none is kept
+   * in this generation until the next reload.
+   */
+  | {
+      type: 'standby.suspended';
+      generation: number;
+      workerId: number;
+      because: 'boot' | 'crashes';
+    }
   | { type: 'restart.delayed'; delayMs: number; recent: number }
   | { type: 'reload.started'; generation: number }
   | { type: 'reload.done'; generation: number; workers: number }
@@ -89,7 +110,7 @@ export type ArbiterEmitted =
 /** The parts of the context a generation sets, kept while a reload may still roll back. */
 export type RollbackSettings = Pick<
   ArbiterContext,
-  'timings' | 'policy' | 'target' | 'configuredWorkers'
+  'timings' | 'policy' | 'target' | 'configuredWorkers' | 'standby'
 >;
 
 export interface ArbiterContext {
@@ -101,6 +122,10 @@ export interface ArbiterContext {
   target: number;
   /** The configured count of the current generation, to tell whether a reload changed it. */
   configuredWorkers: number;
+  /** Standby workers wanted beside the target: the current generation's `--standby`. */
+  standby: number;
+  /** A generation in which a standby failed to boot: it keeps no standby any more. */
+  standbyFailedIn: number | null;
   /** After WINCH: no workers until HUP. */
   paused: boolean;
   generation: number;

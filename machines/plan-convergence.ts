@@ -4,9 +4,17 @@
  * current generation, not on their way out) with the target, spawn the shortfall or retire the
  * excess, and retire an *outgoing* worker (old generation, or asked to be recycled) only when
  * enough current workers are ready to keep the serving count at the target.
+ *
+ * With `--standby N`, the same rule keeps N standby workers beside them (standby-pool.ts): a
+ * missing serving worker is a held standby promoted before it is a new fork.
  */
+import { planPromotion, planStandbyRefill } from './standby-pool.ts';
 
-export type WorkerPhase = 'spawning' | 'booting' | 'ready' | 'stopping';
+/**
+ * The arbiter's word for a worker: `standby` is a standby booted and held in reserve,
+ * `promoting` one told to serve that has not reported ready yet.
+ */
+export type WorkerPhase = 'spawning' | 'booting' | 'standby' | 'promoting' | 'ready' | 'stopping';
 
 /** Why a serving worker is on its way out: a reload replaced its generation, or it asked. */
 export type OutgoingReason = 'recycle';
@@ -19,6 +27,8 @@ export interface WorkerEntry {
   generation: number;
   /** Set when it should be replaced before it retires (max-requests, memory). */
   outgoing: OutgoingReason | null;
+  /** Spawned as a standby and not promoted yet: held in reserve, never counted as serving. */
+  standby?: boolean;
 }
 
 export interface ConvergenceInput {
@@ -27,38 +37,68 @@ export interface ConvergenceInput {
   generation: number;
   /** While restarts are held back (crash-loop backoff), nothing new is spawned. */
   holdSpawns: boolean;
+  /** Standby workers to keep beside the target (`--standby`); 0 or absent: none. */
+  standby?: number;
 }
 
 export interface ConvergencePlan {
   spawn: number;
   /** Keys of the workers to retire, in the order to retire them. */
   retire: string[];
+  /** Keys of held standbys to promote, each in place of a missing serving worker. */
+  promote: string[];
+  /** Standby workers to start (their keys come after those of `spawn`). */
+  spawnStandby: number;
 }
 
-type Keyed = [string, WorkerEntry];
+export type Keyed = [string, WorkerEntry];
 
+/** A worker counted among the serving ones: current generation, not outgoing, no standby. */
 export function isCurrent(entry: WorkerEntry, generation: number): boolean {
-  return entry.phase !== 'stopping' && entry.generation === generation && entry.outgoing === null;
+  return (
+    entry.phase !== 'stopping' &&
+    entry.generation === generation &&
+    entry.outgoing === null &&
+    entry.standby !== true
+  );
 }
 
+/** A serving worker on its way out (old generation, recycled), still to be retired. */
 export function isOutgoing(entry: WorkerEntry, generation: number): boolean {
-  return entry.phase !== 'stopping' && !isCurrent(entry, generation);
+  return entry.phase !== 'stopping' && entry.standby !== true && !isCurrent(entry, generation);
 }
 
 /**
  * @example
- * planConvergence({ workers: {}, target: 2, generation: 1, holdSpawns: false }); // { spawn: 2, retire: [] }
+ * planConvergence({ workers: {}, target: 2, generation: 1, holdSpawns: false });
+ * // { spawn: 2, retire: [], promote: [], spawnStandby: 0 }
  */
 export function planConvergence(input: ConvergenceInput): ConvergencePlan {
   const entries = Object.entries(input.workers);
   const current = entries.filter(([, w]) => isCurrent(w, input.generation));
   const outgoing = entries.filter(([, w]) => isOutgoing(w, input.generation));
-  const spawn = input.holdSpawns ? 0 : Math.max(0, input.target - current.length);
+  const shortfall = Math.max(0, input.target - current.length);
+  const standby = input.standby ?? 0;
+  const { generation, holdSpawns } = input;
+  const promotion = planPromotion({ entries, generation, shortfall, standby });
+  const promote = promotion.promote;
+  const spawn = holdSpawns ? 0 : shortfall - promote.length - promotion.awaited.length;
+  const refill = planStandbyRefill({
+    entries,
+    generation,
+    target: input.target,
+    standby,
+    reserved: [...promote, ...promotion.awaited],
+    readyCurrent: current.filter(([, w]) => w.phase === 'ready').length,
+    spawning: spawn,
+    holdSpawns,
+  });
   const retire = [
     ...excessCurrent(current, input.target),
     ...outgoingToRetire(current, outgoing, input.target),
+    ...refill.retire,
   ];
-  return { spawn, retire };
+  return { spawn, retire, promote, spawnStandby: refill.spawn };
 }
 
 /**

@@ -3,9 +3,11 @@
  *
  * States: spawning → booting → serving (watching | unwatched) → draining → exited,
  * with aborting → killing as the timeout path (heartbeat silence or a boot that never ends).
+ * A worker started as a standby goes booting → standby (held → promoting) → serving instead.
  * Events in: `process.*` from the process actor it invokes, `ipc.*` relayed from the worker's
- * IPC channel, `worker.stop` from the arbiter. Events out (to the parent): `worker.spawned`,
- * `worker.booted`, `worker.ready`, `worker.timeout`, `worker.exited`.
+ * IPC channel, `worker.stop` and `worker.promote` from the arbiter. Events out (to the parent):
+ * `worker.spawned`, `worker.booted`, `worker.standby`, `worker.ready`, `worker.timeout`,
+ * `worker.exited`.
  * Output: the {@link WorkerExit} it also reports to the parent.
  *
  * Nothing here knows about HTTP: the invoked `workerProcess` actor decides what a worker runs.
@@ -28,6 +30,11 @@ export interface WorkerMachineInput extends WorkerTimings, ChildReadiness {
    * worker belongs to; absent for the CLI's workers. The process actor looks up what to run by it.
    */
   child?: string;
+  /**
+   * Start as a standby: booted with the app loaded, then held (not serving) until the arbiter
+   * sends `worker.promote`.
+   */
+  standby?: boolean;
 }
 
 /** What a generic (non-HTTP) child changes in a worker's lifecycle; HTTP workers use none. */
@@ -48,6 +55,7 @@ export type WorkerProcessEvent =
   | { type: 'process.spawned'; pid: number }
   | { type: 'process.exited'; code: number | null; signal: string | null; error?: string }
   | { type: 'ipc.booted' }
+  | { type: 'ipc.standby' }
   | { type: 'ipc.ready' }
   | { type: 'ipc.heartbeat'; stats?: WorkerStats }
   | { type: 'ipc.boot-failed'; exitCode: 3 | 4; reason: string }
@@ -57,10 +65,12 @@ export type WorkerProcessEvent =
 
 export type StopMode = 'graceful' | 'quick';
 
-export type WorkerMachineEvent = WorkerProcessEvent | { type: 'worker.stop'; mode: StopMode };
+export type WorkerMachineEvent =
+  WorkerProcessEvent | { type: 'worker.stop'; mode: StopMode } | { type: 'worker.promote' };
 
-/** Commands the machine sends to its process actor. */
-export type WorkerProcessCommand = { type: 'process.signal'; signal: WorkerSignal };
+/** Commands the machine sends to its process actor: a signal, or a held standby's promotion. */
+export type WorkerProcessCommand =
+  { type: 'process.signal'; signal: WorkerSignal } | { type: 'process.promote' };
 export type WorkerSignal = 'SIGTERM' | 'SIGQUIT' | 'SIGABRT' | 'SIGKILL';
 
 /** Input of the process actor: the id and generation; the composition root knows what to run. */
@@ -68,12 +78,15 @@ export interface WorkerProcessInput {
   workerId: number;
   generation: number;
   child?: string;
+  /** Start the process as a standby: it waits for `process.promote` before it serves. */
+  standby?: boolean;
 }
 
 /** Events the worker machine sends to its parent arbiter. */
 export type WorkerReport =
   | { type: 'worker.spawned'; workerId: number; pid: number }
   | { type: 'worker.booted'; workerId: number }
+  | { type: 'worker.standby'; workerId: number }
   | { type: 'worker.ready'; workerId: number }
   | ({ type: 'worker.timeout' } & WorkerTimeout)
   | { type: 'worker.recycle'; workerId: number; reason: RecycleReason; detail: string }
@@ -116,6 +129,11 @@ export const workerMachine = setup({
       type: 'worker.booted',
       workerId: context.workerId,
     })),
+    reportStandby: sendParent(({ context }): WorkerReport => ({
+      type: 'worker.standby',
+      workerId: context.workerId,
+    })),
+    promoteProcess: sendTo('process', { type: 'process.promote' as const }),
     reportTimeout: sendParent(
       ({ context }, params: { phase: 'boot' | 'heartbeat' }): WorkerReport => ({
         type: 'worker.timeout',
@@ -152,6 +170,7 @@ export const workerMachine = setup({
     stopIsQuick: ({ event }) => event.type === 'worker.stop' && event.mode === 'quick',
     readyAtSpawn: ({ context }) => context.readyAfterMs === 0,
     readyByDelay: ({ context }) => (context.readyAfterMs ?? 0) > 0,
+    startedAsStandby: ({ context }) => context.standby === true,
   },
   delays: {
     bootTimeout: ({ context }) => context.bootTimeoutMs,
@@ -178,6 +197,7 @@ export const workerMachine = setup({
       workerId: context.workerId,
       generation: context.generation,
       ...(context.child !== undefined && { child: context.child }),
+      ...(context.standby === true && { standby: true }),
     }),
   },
   initial: 'spawning',
@@ -230,10 +250,53 @@ export const workerMachine = setup({
       },
       on: {
         'ipc.booted': { actions: 'reportBooted' },
+        'ipc.standby': { guard: 'startedAsStandby', target: 'standby' },
         'ipc.ready': { target: 'serving', actions: 'becomeReady' },
         'worker.stop': {
           target: 'draining',
           actions: assign({ stopMode: ({ event }) => event.mode }),
+        },
+      },
+    },
+    standby: {
+      description:
+        'A standby: booted with the app loaded but not listening on the sockets, so not counted as serving. The arbiter promotes it when a serving worker is gone or more are wanted.',
+      entry: 'reportStandby',
+      initial: 'held',
+      on: {
+        'worker.stop': {
+          target: 'draining',
+          actions: assign({ stopMode: ({ event }) => event.mode }),
+        },
+      },
+      states: {
+        held: {
+          description:
+            "Held in reserve. Its heartbeats are watched as a serving worker's are: each re-enters this state, and silence for timeout leads to an abort (timeout 0: never).",
+          after: {
+            workerTimeout: {
+              guard: 'heartbeatWatched',
+              target: '#worker.aborting',
+              actions: assign({ cause: 'timeout' }),
+            },
+          },
+          on: {
+            'ipc.heartbeat': { target: 'held', reenter: true },
+            'worker.promote': 'promoting',
+          },
+        },
+        promoting: {
+          description:
+            'Told to serve (IPC promote): it listens on the inherited sockets and reports ready, which must happen within boot-timeout.',
+          entry: 'promoteProcess',
+          after: {
+            bootTimeout: {
+              guard: 'bootWatched',
+              target: '#worker.aborting',
+              actions: assign({ cause: 'boot-timeout' }),
+            },
+          },
+          on: { 'ipc.ready': { target: '#worker.serving', actions: 'becomeReady' } },
         },
       },
     },

@@ -3,6 +3,7 @@
  * each rule reads on its own and the machine file stays a statechart.
  */
 import type { RecycleReason } from '../protocol/ipc-messages.ts';
+import type { ArbiterContext, RetiredFor } from './arbiter-types.ts';
 import { isCurrent, type WorkerEntry } from './plan-convergence.ts';
 
 /** A worker waiting for its turn to be recycled, with what it said. */
@@ -79,6 +80,23 @@ export function nextRecycle(
     }
   }
   return { workers: state.workers, recycleQueue: [], started: null };
+}
+
+/**
+ * Why a worker that exited when asked had been asked, when there was more to it than a stop.
+ *
+ * @example
+ * retiredBecause(context.workers['worker-1'], context); // 'reload'
+ */
+export function retiredBecause(
+  entry: WorkerEntry | undefined,
+  context: Pick<ArbiterContext, 'generation' | 'rollbackGeneration'>,
+): RetiredFor | undefined {
+  if (entry === undefined) return undefined;
+  if (entry.outgoing === 'recycle') return 'recycle';
+  // A reload retires the standbys (their code is old) before its new generation is numbered.
+  const reloading = entry.standby === true && context.rollbackGeneration !== null;
+  return entry.generation !== context.generation || reloading ? 'reload' : undefined;
 }
 
 /** Whether every current worker is ready at the target and no old-generation worker remains. */

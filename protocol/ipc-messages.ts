@@ -15,6 +15,11 @@ import type { WorkerStats } from './worker-stats.ts';
 export type WorkerMessage =
   /** The app module loaded and has a usable export; the worker is not serving yet. */
   | { act: 'booted' }
+  /**
+   * A worker started as a standby (`standby` in its boot config) is booted and held: it does
+   * not listen until the master sends `promote`.
+   */
+  | { act: 'standby' }
   /** The worker listens on every inherited socket and takes connections. */
   | { act: 'ready' }
   /**
@@ -45,11 +50,14 @@ export type MasterMessage =
    * USR1 reached the master: open the log files again (logrotate renamed them). A message, not
    * a signal: USR1 in a worker would start Node's inspector.
    */
-  { act: 'reopen-logs' };
+  | { act: 'reopen-logs' }
+  /** To a held standby: listen on the inherited sockets, serve, and report `ready`. */
+  | { act: 'promote' };
 
 export function isMasterMessage(value: unknown): value is MasterMessage {
   if (typeof value !== 'object' || value === null) return false;
-  return (value as { act?: unknown }).act === 'reopen-logs';
+  const act = (value as { act?: unknown }).act;
+  return act === 'reopen-logs' || act === 'promote';
 }
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -57,6 +65,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
   const act = (value as { act?: unknown }).act;
   return (
     act === 'booted' ||
+    act === 'standby' ||
     act === 'ready' ||
     act === 'heartbeat' ||
     act === 'boot-failed' ||

@@ -48,6 +48,13 @@ export interface WorkerBootConfig {
   timeoutMs: number;
   /** The master's boot timeout in ms (0: off); a boot stuck this long is reported too. */
   bootTimeoutMs: number;
+  /**
+   * Start the stall watchdog before the app is imported, so a boot stuck in the app's top level
+   * is reported with its stack; otherwise it starts once the worker serves. The master asks it
+   * of the first worker of each generation only: the others run the same code, and the watchdog's
+   * thread costs a worker's start as much CPU as half a Node process (docs/benchmarks.md).
+   */
+  watchBoot?: boolean;
   /** Ask to be recycled after this many requests plus a random 0..maxRequestsJitter (0: never). */
   maxRequests: number;
   maxRequestsJitter: number;
@@ -69,6 +76,11 @@ export interface WorkerBootConfig {
   title: string;
   /** `--check-config`: load the app, report `booted` and exit 0, without serving. */
   checkOnly?: boolean;
+  /**
+   * Start as a standby (`--standby`): load the app, report `booted` then `standby`, and listen
+   * only once the master sends `promote` (workers/standby.ts).
+   */
+  standby?: boolean;
   /**
    * Who the worker runs as (`--user`, `--group`), resolved to ids by the master; the worker
    * switches itself before the app loads. Undefined: it keeps the master's identity.

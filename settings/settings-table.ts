@@ -127,6 +127,18 @@ export const settingsTable = [
       'How many worker processes serve requests. Each is a separate Node process with its own event loop, so a worker uses at most about one core: for the async class, one or two workers per core is a good start; the sync class serves one request per worker and needs more. The default is the `WEB_CONCURRENCY` environment variable when it is set (as in Gunicorn, and as platforms such as Heroku set it), otherwise 1. `auto` derives the count from the cores this process may use, counting CPU affinity and a cgroup CPU quota (the `--cpus` of a container, a Kubernetes CPU limit, rounded up): one worker per core for `async`, and `2 × cores + 1` for `sync`, as the Gunicorn design suggests, since a sync worker waits on its one request. `auto` is a starting point: under a realistic load, add workers with TTIN and remove them with TTOU while watching latency and CPU, then write the count that served best into the config file.',
   }),
   defineSetting({
+    name: 'standby',
+    section: 'Worker processes',
+    cli: { long: '--standby' },
+    type: 'integer',
+    metavar: 'INT',
+    default: 0,
+    validate: nonNegativeInteger,
+    summary: 'keep this many extra workers booted, promoted at once when a worker is missing',
+    description:
+      "How many standby workers the master keeps beside the `--workers` serving ones: each is a worker process booted with the app loaded (and `postWorkerInit` run) that does not listen on the sockets and is not counted as serving, but whose heartbeats are watched. When a serving worker exits (a crash, a timeout kill, a recycle) or TTIN asks for one more, a standby is promoted at once: it listens and serves in milliseconds, instead of a new process forking and loading the app. A new standby boots only once the promoted one reports ready, and standbys boot only once every serving worker is ready, so they never slow the start. **The memory bound:** a standby starts only while all of corral's worker processes, stopping ones included, number at most `--workers` + `--standby`; during a reload (HUP) the old generation's standbys are retired at once (their code is old), and the new generation's boot after its serving workers, once the old ones have exited, so a reload needs no more memory than without standbys. A standby that fails to boot is logged, and no standby is kept until the next reload; the serving workers carry on. Gunicorn has no such setting. `0`, the default, keeps none. See docs/lifecycle.md.",
+  }),
+  defineSetting({
     name: 'workerClass',
     section: 'Worker processes',
     cli: { short: '-k', long: '--worker-class' },

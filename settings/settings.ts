@@ -18,6 +18,8 @@ export interface Settings {
   bind: string[];
   /** A count, or `auto`: derived from the cores available when the master starts. */
   workers: number | 'auto';
+  /** Standby workers kept booted beside the serving ones, promoted when one is missing. */
+  standby: number;
   workerClass: WorkerClassName;
   /** Seconds a worker may stay silent before it is aborted; 0 disables the check. */
   timeout: number;

@@ -18,7 +18,7 @@ const machines: Array<{ machine: AnyStateMachine; file: string; summary: string 
     machine: arbiterMachine,
     file: 'machines/arbiter-machine.ts',
     summary:
-      'the master: keeps the live worker count at its target, replaces crashed workers, halts on a boot failure, stops gracefully or quickly.',
+      'the master: keeps the live worker count at its target, replaces crashed workers (promoting a held standby first, with `--standby`), halts on a boot failure, stops gracefully or quickly.',
   },
   {
     machine: workerMachine,

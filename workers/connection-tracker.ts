@@ -13,7 +13,11 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
-import { inFlightTable, type InFlightEntry, type InFlightTable } from './stall/in-flight-table.ts';
+import {
+  inFlightRegistry,
+  type InFlightEntry,
+  type InFlightSource,
+} from './stall/in-flight-table.ts';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */
@@ -23,9 +27,8 @@ export interface TrackerOptions {
   /** How long an idle keep-alive connection may still bring a request once a drain began. */
   idleGraceMs?: number;
   /**
-   * Called as each response closes, with when it started (`performance.now()`): the request
-   * counts ride on the tracker's own per-response record and close listener, so counting adds
-   * no listener, closure or table per request. Absent, no clock is read for it.
+   * Called as each response closes, with when it started (`performance.now()`). Absent, no
+   * clock is read and no listener is added for it.
    */
   onResponseClosed?: ResponseClosed;
 }
@@ -48,15 +51,31 @@ export interface ConnectionTracker {
   destroy(servers: readonly Server[]): Promise<void>;
 }
 
+/** What the tracker writes on a response, as own properties: no table, no entry object. */
+const STARTED_AT = Symbol('corral.startedAt');
+const STARTED_HR = Symbol('corral.startedHr');
+
+type Tracked = ServerResponse & { [STARTED_AT]?: number; [STARTED_HR]?: number };
+
+/**
+ * The response Node is writing on a connection right now: `_httpMessage`, set by
+ * `assignSocket` when a response takes the socket and cleared by `detachSocket` when it
+ * finishes (Node internals, as old as the http module). Reading it is how the tracker knows a
+ * connection is busy without keeping a record per request; spec/workers/worker-graceful-stop
+ * and the stall report specs fail if it stops meaning that.
+ */
+function currentResponse(socket: Socket): Tracked | null {
+  return (socket as { _httpMessage?: Tracked | null })._httpMessage ?? null;
+}
+
 interface TrackerState {
   readonly options: TrackerOptions;
   readonly sockets: Set<Socket>;
-  /** Each unfinished response, its connection, and what the stall watchdog reports of it. */
-  readonly responses: InFlightTable;
   /** Each server's close, started once: a quick stop may follow a graceful one. */
   readonly closing: Map<Server, Promise<void>>;
   draining: boolean;
-  /** One listener shared by every response: no closure per request on the hot path. */
+  /** Listeners shared by every socket and response: no closure per connection or request. */
+  readonly onSocketClose: (this: Socket) => void;
   readonly onResponseClose: (this: ServerResponse) => void;
 }
 
@@ -71,71 +90,103 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
   const state: TrackerState = {
     options,
     sockets: new Set(),
-    responses: inFlightTable(),
     closing: new Map(),
     draining: false,
+    onSocketClose(this: Socket) {
+      state.sockets.delete(this);
+      state.options.onCount?.(state.sockets.size);
+    },
     onResponseClose(this: ServerResponse) {
-      responseClosed(state, this);
+      const startedHr = (this as Tracked)[STARTED_HR];
+      if (startedHr !== undefined) state.options.onResponseClosed?.(this, startedHr);
     },
   };
+  const source: InFlightSource = {
+    count: () => countBusy(state),
+    entries: () => busyEntries(state),
+  };
+  inFlightRegistry().add(source);
+  const retire = <T>(done: Promise<T>): Promise<T> =>
+    done.finally(() => inFlightRegistry().delete(source));
   return {
     wrap: (listener) => (req, res) => {
-      onRequest(state, req, res);
+      onRequest(state, res);
       listener(req, res);
     },
     watch: (server) =>
       void server.on('connection', (socket: Socket) => onConnection(state, socket)),
-    inFlight: () => state.responses.size,
+    inFlight: source.count,
     openConnections: () => state.sockets.size,
-    drain: (servers) => drain(state, servers),
-    destroy: (servers) => destroyAll(state, servers),
+    drain: (servers) => retire(drain(state, servers)),
+    destroy: (servers) => retire(destroyAll(state, servers)),
   };
 }
 
 function onConnection(state: TrackerState, socket: Socket): void {
   state.sockets.add(socket);
   state.options.onCount?.(state.sockets.size);
-  socket.once('close', () => {
-    state.sockets.delete(socket);
-    state.options.onCount?.(state.sockets.size);
-  });
+  socket.on('close', state.onSocketClose);
   // Accepted in the same turn as the stop: serve its request (with Connection: close) rather
   // than reset a client that did nothing wrong.
   if (state.draining) closeWhenIdle(state, socket);
 }
 
-function onRequest(state: TrackerState, req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket;
-  const entry: InFlightEntry = {
-    method: req.method ?? '?',
-    url: req.url ?? '?',
-    startedAt: Date.now(),
-    socket,
-  };
-  if (state.options.onResponseClosed !== undefined) entry.startedHr = performance.now();
-  state.responses.set(res, entry);
-  if (state.draining || state.options.closeAfterEachResponse) res.setHeader('Connection', 'close');
+function onRequest(state: TrackerState, res: Tracked): void {
+  res[STARTED_AT] = Date.now();
+  // Node then writes `Connection: close` itself and ends the connection after this response,
+  // as a `setHeader('Connection', 'close')` would, without validating a header per request.
+  if (state.draining || state.options.closeAfterEachResponse) res.shouldKeepAlive = false;
+  if (state.options.onResponseClosed === undefined) return;
+  res[STARTED_HR] = performance.now();
   res.on('close', state.onResponseClose);
 }
 
-function responseClosed(state: TrackerState, res: ServerResponse): void {
-  const entry = state.responses.get(res);
-  const socket = entry?.socket;
-  state.responses.delete(res);
-  if (entry?.startedHr !== undefined) state.options.onResponseClosed?.(res, entry.startedHr);
-  // A keep-alive response that was already under way when the stop began: close it now.
-  if (state.draining && socket !== undefined && !isBusy(state, socket)) socket.destroySoon();
+function countBusy(state: TrackerState): number {
+  let busy = 0;
+  for (const socket of state.sockets) if (currentResponse(socket) !== null) busy += 1;
+  return busy;
+}
+
+function busyEntries(state: TrackerState): InFlightEntry[] {
+  const entries: InFlightEntry[] = [];
+  for (const socket of state.sockets) {
+    const res = currentResponse(socket);
+    if (res === null) continue;
+    const req = (res as { req?: IncomingMessage }).req;
+    entries.push({
+      method: req?.method ?? '?',
+      url: req?.url ?? '?',
+      startedAt: res[STARTED_AT] ?? Date.now(),
+    });
+  }
+  return entries;
 }
 
 function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {
   state.draining = true;
   const closed = closeServers(state, servers);
-  for (const socket of state.sockets) if (!isBusy(state, socket)) closeWhenIdle(state, socket);
-  // Busy connections close after their current response; tell the client so when we still can.
-  for (const res of state.responses.keys()) {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
-  }
+  for (const socket of state.sockets) closeAfterResponse(state, socket);
   return closed;
+}
+
+/**
+ * During a drain: an idle connection closes after a grace; a busy one after its response.
+ * Node closes it itself when the response has not started (it is told not to keep it alive);
+ * one already under way with keep-alive is closed here once it is done.
+ */
+function closeAfterResponse(state: TrackerState, socket: Socket): void {
+  const res = currentResponse(socket);
+  if (res === null) return void closeWhenIdle(state, socket);
+  // Tell the client too, when the headers have not gone out yet.
+  if (!res.headersSent) res.shouldKeepAlive = false;
+  else if (res.shouldKeepAlive) res.once('close', () => afterDrainedResponse(state, socket));
+}
+
+/** The response is done (Node has let go of the socket by now): close, or wait for the next. */
+function afterDrainedResponse(state: TrackerState, socket: Socket): void {
+  const next = currentResponse(socket);
+  if (next === null) socket.destroySoon();
+  else closeAfterResponse(state, socket);
 }
 
 function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<void> {
@@ -152,15 +203,10 @@ function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<vo
  */
 function closeWhenIdle(state: TrackerState, socket: Socket): void {
   const timer = setTimeout(() => {
-    if (!isBusy(state, socket)) socket.destroy();
+    if (currentResponse(socket) === null) socket.destroy();
   }, state.options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
-}
-
-function isBusy(state: TrackerState, socket: Socket): boolean {
-  for (const entry of state.responses.values()) if (entry.socket === socket) return true;
-  return false;
 }
 
 /**

@@ -38,10 +38,18 @@ interface AdmissionState {
   readonly gate: AcceptGate;
   readonly options: AdmissionOptions;
   readonly sockets: Set<Socket>;
-  /** Connections accepted less than `settleMs` ago that have not started a request. */
-  readonly fresh: Set<Socket>;
+  /**
+   * Connections that have not started a request, with when they were accepted, while that is
+   * less than `settleMs` ago. One timer sweeps them all, instead of a timer per connection.
+   */
+  readonly fresh: Map<Socket, number>;
+  sweep: NodeJS.Timeout | undefined;
   /** The connection whose request is in flight. */
   busy: Socket | null;
+  /** Listeners shared by every socket and response: no closure per connection or request. */
+  readonly onResume: (this: Socket) => void;
+  readonly onSocketClose: (this: Socket) => void;
+  readonly onResponseClose: (this: ServerResponse) => void;
 }
 
 /**
@@ -59,8 +67,25 @@ export function createOneRequestAdmission(
     gate,
     options,
     sockets: new Set(),
-    fresh: new Set(),
+    fresh: new Map(),
+    sweep: undefined,
     busy: null,
+    // Node resumes a socket on the tick after accepting it, and its own 'resume' listener
+    // starts reading again: pause once more after it while another connection's request is in
+    // flight.
+    onResume(this: Socket) {
+      if (state.busy !== null && state.busy !== this) this.pause();
+    },
+    onSocketClose(this: Socket) {
+      state.sockets.delete(this);
+      state.fresh.delete(this);
+      if (state.busy === this) requestDone(state);
+      else update(state);
+    },
+    onResponseClose(this: ServerResponse) {
+      // `res.socket` is gone by now; the request keeps its connection.
+      if (state.busy !== null && state.busy === this.req.socket) requestDone(state);
+    },
   };
   return {
     watch(server) {
@@ -75,25 +100,11 @@ export function createOneRequestAdmission(
 
 function onConnection(state: AdmissionState, socket: Socket): void {
   state.sockets.add(socket);
-  state.fresh.add(socket);
+  state.fresh.set(socket, Date.now());
   if (state.busy !== null) socket.pause();
-  // Node resumes a socket on the tick after accepting it, and its own 'resume' listener starts
-  // reading again: pause once more after it while another connection's request is in flight.
-  socket.on('resume', () => {
-    if (state.busy !== null && state.busy !== socket) socket.pause();
-  });
-  const settled = setTimeout(() => {
-    state.fresh.delete(socket);
-    update(state);
-  }, state.options.settleMs ?? SETTLE_MS);
-  settled.unref();
-  socket.once('close', () => {
-    clearTimeout(settled);
-    state.sockets.delete(socket);
-    state.fresh.delete(socket);
-    if (state.busy === socket) requestDone(state);
-    else update(state);
-  });
+  socket.on('resume', state.onResume);
+  socket.on('close', state.onSocketClose);
+  armSweep(state);
   update(state);
 }
 
@@ -103,9 +114,7 @@ function onRequest(state: AdmissionState, req: IncomingMessage, res: ServerRespo
   state.busy = socket;
   for (const other of state.sockets) if (other !== socket) other.pause();
   update(state);
-  res.once('close', () => {
-    if (state.busy === socket) requestDone(state);
-  });
+  res.on('close', state.onResponseClose);
 }
 
 function requestDone(state: AdmissionState): void {
@@ -114,6 +123,26 @@ function requestDone(state: AdmissionState): void {
   update(state);
 }
 
+/** Arms the one timer for the oldest fresh connection, unless it is armed already. */
+function armSweep(state: AdmissionState): void {
+  if (state.sweep !== undefined) return;
+  const oldest = state.fresh.values().next();
+  if (oldest.done === true) return;
+  const settleMs = state.options.settleMs ?? SETTLE_MS;
+  const wait = Math.max(0, oldest.value + settleMs - Date.now());
+  state.sweep = setTimeout(() => {
+    state.sweep = undefined;
+    const settledBefore = Date.now() - settleMs;
+    // A Map keeps insertion order: the oldest come first.
+    for (const [socket, acceptedAt] of state.fresh) {
+      if (acceptedAt > settledBefore) break;
+      state.fresh.delete(socket);
+    }
+    armSweep(state);
+    update(state);
+  }, wait);
+  state.sweep.unref();
+}
 /** Accept only when no request is in flight and no new connection may be about to send one. */
 function update(state: AdmissionState): void {
   const idle =

@@ -14,6 +14,8 @@ export interface Recycling {
   serving(): void;
   /** Call at the start of every request. */
   onRequest(): void;
+  /** Whether `onRequest` counts anything: with max-requests off it need not be called. */
+  readonly countsRequests: boolean;
   /** Call on every heartbeat; memory is checked once the worker is serving. */
   onHeartbeat(): void;
 }
@@ -50,6 +52,7 @@ export function createRecycling(options: RecyclingOptions): Recycling {
   return {
     serving: () => void (serving = true),
     onRequest: countRequests(limit, (served) => ask('max-requests', `served ${served} requests`)),
+    countsRequests: limit > 0,
     onHeartbeat: () => {
       if (serving) checkMemory();
     },

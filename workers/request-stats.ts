@@ -16,7 +16,7 @@
 import type { ServerResponse } from 'node:http';
 import { DURATION_BUCKETS_S, type StatsLevel, type WorkerStats } from '../protocol/worker-stats.ts';
 import type { ResponseClosed } from './connection-tracker.ts';
-import { inFlightTable } from './stall/in-flight-table.ts';
+import { inFlightRegistry } from './stall/in-flight-table.ts';
 
 /** At most this many single durations travel with one heartbeat; the rest are counted only. */
 export const MAX_SAMPLES_PER_BEAT = 200;
@@ -36,8 +36,8 @@ export function createRequestStats(level: StatsLevel, now = () => performance.no
     durationCounts: new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0),
     durationSumS: 0,
   };
-  // The tracker's table of unfinished responses: its size is the in-flight count.
-  const inFlight = inFlightTable();
+  // The trackers' unfinished responses, counted when read rather than as they come and go.
+  const inFlight = inFlightRegistry();
   const sampling = level === 'samples';
   let samples: number[] = [];
   let sinceRead = 0;
@@ -65,7 +65,7 @@ export function createRequestStats(level: StatsLevel, now = () => performance.no
     read() {
       const stats: WorkerStats = {
         ...totals,
-        inFlight: inFlight.size,
+        inFlight: inFlight.count(),
         byStatus: { ...totals.byStatus },
         durationCounts: [...totals.durationCounts],
       };

@@ -3,15 +3,16 @@
  * the bound listening sockets at fds 3, 4, ... and the boot config in CORRAL_WORKER_BOOT.
  *
  * In order: read the boot config; set the process title and switch to `--user`/`--group` (so
- * none of the app runs as root); start the stall watchdog (before any of the app runs, so a
- * boot stuck in the app's top level is reported too); ignore the signals meant for the master;
+ * none of the app runs as root); start the stall watchdog if the boot is to be watched (the
+ * first worker of a generation: before any of the app runs, so a boot stuck in the app's top
+ * level is reported too; the others start it once serving); ignore the signals meant for the master;
  * install the stop handlers; start the heartbeat (which also checks the memory ceiling); import
  * the config file's worker hooks and run `postFork`; load the app (on failure: `boot-failed`,
  * then exit 3 or 4); run `postWorkerInit`; report `booted`; serve on every listener with the
  * configured worker class; report `ready`. Every exit after that point runs `workerExit` first.
  *
- * Every request is recorded in the in-flight table (for stall reports) and counted (for
- * max-requests) as it starts, before the app sees it.
+ * The connection tracker knows each request in flight (for stall reports) by its connection,
+ * and max-requests counts each as it starts, before the app sees it.
  */
 import type { RequestListener } from 'node:http';
 import { ExitCode } from '../protocol/exit-codes.ts';
@@ -26,7 +27,8 @@ import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
 import { createRequestStats, type RequestStats } from './request-stats.ts';
 import { withRequestHooks } from './request-hooks.ts';
-import { startStallWatchdog, type StallWatchdog } from './stall/watchdog.ts';
+import { holdAsStandby } from './standby.ts';
+import { watchdogFor, type StallWatchdog } from './stall/watchdog.ts';
 import { exitAfterHook, installStopSignals } from './stop-signals.ts';
 import { screenRequests } from './screening/screen-requests.ts';
 import { syncWorker } from './sync-worker.ts';
@@ -54,7 +56,9 @@ const { log, withAccessLog } = openWorkerLogs(config);
 const hooks = createWorkerHooks(config, log);
 // Every way out from here on passes through it, so `workerExit` runs once, last.
 const exitWorker = exitAfterHook(hooks, (code) => process.exit(code));
-const watchdog = startStallWatchdog({ ...config, log });
+// Relative to this file, which is at the same place from source, built, and bundled.
+const threadUrl = new URL('./stall/watchdog-thread.mjs', import.meta.url);
+const watchdog = watchdogFor({ ...config, log, threadUrl });
 for (const signal of masterSignals) process.on(signal, () => {});
 const stop = createStopControl({
   orphanGraceMs: config.orphanGraceMs,
@@ -107,6 +111,8 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   // Counted where the connection tracker sees every response close: refused requests too, as
   // in the access log.
   const { onResponseClosed } = parts.requestStats;
+  // A standby (--standby) waits here, app loaded, until the master promotes it.
+  await holdAsStandby(config, watchdog);
   try {
     const serving = await workerClasses[config.workerClass].serve({
       config,
@@ -148,6 +154,7 @@ async function failBoot(
 }
 
 function observeRequests(listener: RequestListener, recycling: Recycling): RequestListener {
+  if (!recycling.countsRequests) return listener;
   return (req, res) => {
     recycling.onRequest();
     listener(req, res);

@@ -31,13 +31,15 @@ export interface WorkerView {
   slot: number;
   pid: number | null;
   generation: number;
-  /** The arbiter's word for it: spawning, booting, ready, stopping. */
+  /** The arbiter's word for it: spawning, booting, standby, promoting, ready, stopping. */
   phase: WorkerPhase;
   /** The worker machine's state, dotted (`serving.watching`), and that state's description. */
   state: string;
   description: string;
   /** Set when it is being replaced before it retires: recycle, reload. */
   outgoing: string | null;
+  /** A standby (`--standby`) not promoted yet: booted or booting, not counted as serving. */
+  standby: boolean;
   spawnedAt: number;
   readyAt: number | null;
   lastHeartbeatAt: number | null;
@@ -65,6 +67,8 @@ export interface MasterView {
   state: string;
   description: string;
   target: number;
+  /** Standby workers wanted beside the target (`--standby`); their rows have phase `standby`. */
+  standby: number;
   generation: number;
   paused: boolean;
   upgrading: boolean;
@@ -140,7 +144,7 @@ export function createObservation(options: ObservationOptions = {}) {
     record(event);
     switch (event.type) {
       case 'worker.spawned':
-        spawned(event.workerId, event.pid, event.generation);
+        spawned(event.workerId, event.pid, event.generation, event.standby === true);
         break;
       case 'worker.ready':
         update(event.workerId, { readyAt: now() });
@@ -159,7 +163,7 @@ export function createObservation(options: ObservationOptions = {}) {
     changed(event.type);
   }
 
-  function spawned(workerId: number, pid: number, generation: number): void {
+  function spawned(workerId: number, pid: number, generation: number, standby: boolean): void {
     const slot = slots.spawned(workerId);
     totals.spawned += 1;
     if (slot.restarts > 0) totals.restarts += 1;
@@ -176,6 +180,7 @@ export function createObservation(options: ObservationOptions = {}) {
       state,
       description: stateDescription(workerMachine, state),
       outgoing: null,
+      standby,
       spawnedAt: now(),
       readyAt: null,
       lastHeartbeatAt: null,
@@ -208,6 +213,7 @@ export function createObservation(options: ObservationOptions = {}) {
       if (view === undefined) continue;
       view.pid = entry.pid;
       view.phase = entry.phase;
+      view.standby = entry.standby === true;
       const outgoing =
         entry.outgoing ?? (entry.generation !== context.generation ? 'reload' : null);
       view.outgoing = outgoing;
@@ -253,6 +259,7 @@ export function createObservation(options: ObservationOptions = {}) {
       state,
       description: snapshot === undefined ? '' : stateDescription(snapshot.machine, state),
       target: context?.target ?? 0,
+      standby: context?.standby ?? 0,
       generation: context?.generation ?? 1,
       paused: context?.paused ?? false,
       upgrading: context?.upgrading ?? false,

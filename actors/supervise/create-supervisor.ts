@@ -137,11 +137,16 @@ export function createSupervisor(
     if (event.type === 'supervisor.ready' && event.path === root) resolveReady();
   });
 
-  const spawn = (workerId: number, generation: number, path?: string): ChildProcess => {
+  const spawn = (
+    workerId: number,
+    generation: number,
+    path?: string,
+    standby = false,
+  ): ChildProcess => {
     const pool = path === undefined ? undefined : pools.get(path);
     const run = path === undefined ? undefined : plan?.processes.get(path);
     let child: ChildProcess;
-    if (pool !== undefined) child = pool.fork(workerId, generation);
+    if (pool !== undefined) child = pool.fork(workerId, generation, standby);
     else if (run !== undefined) child = spawnProcessChild(run, path!);
     else throw new Error(`nothing to run for ${path ?? 'a child without a path'}`);
     children.add(child);

@@ -21,7 +21,8 @@ export interface Pool {
   settings: Settings;
   listeners: BoundListener[];
   input: ArbiterInput;
-  fork(workerId: number, generation: number): ChildProcess;
+  /** A standby (the pool's `standby` setting) waits for its promotion before it serves. */
+  fork(workerId: number, generation: number, standby?: boolean): ChildProcess;
   /** HUP: the pool's settings resolved again against the environment as it is now. */
   reload(generation: number): GenerationSettings;
   close(): void;
@@ -57,7 +58,7 @@ async function openPool(path: string, spec: PoolSpec): Promise<Pool> {
     settings,
     listeners,
     input,
-    fork: (workerId, generation) => generations.fork(generation, workerId),
+    fork: (workerId, generation, standby) => generations.fork(generation, workerId, standby),
     reload: (generation) =>
       generations.add(generation, settingsFromProgram(spec.http, process.env)),
     close: () => listeners.forEach((listener) => listener.close()),

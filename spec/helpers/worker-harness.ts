@@ -12,7 +12,11 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { forkWorker, reportPipeOf, type ForkWorkerOptions } from '../../actors/fork-worker.ts';
-import { isWorkerMessage, type WorkerMessage } from '../../protocol/ipc-messages.ts';
+import {
+  isWorkerMessage,
+  type MasterMessage,
+  type WorkerMessage,
+} from '../../protocol/ipc-messages.ts';
 import { isStallReport, type StallReport } from '../../protocol/stall-report.ts';
 import {
   FIRST_LISTENER_FD,
@@ -50,6 +54,8 @@ export interface WorkerHandle {
   kill(signal: NodeJS.Signals): void;
   /** Closes the IPC channel from the master's side, as a dying master does. */
   disconnect(): void;
+  /** Sends a message down the IPC channel, as the master does (`promote`, `reopen-logs`). */
+  send(message: MasterMessage): void;
 }
 
 /**
@@ -87,6 +93,7 @@ export function startWorker(
     waitForExit: () => within(exited, 'the worker to exit'),
     kill: (signal) => child.kill(signal),
     disconnect: () => child.disconnect(),
+    send: (message) => void child.send(message),
   };
 }
 
@@ -126,6 +133,7 @@ function bootConfigFor(
     logLevel: 'info',
     timeoutMs: 30_000,
     bootTimeoutMs: 30_000,
+    watchBoot: true,
     maxRequests: 0,
     maxRequestsJitter: 0,
     maxWorkerMemoryMb: 0,

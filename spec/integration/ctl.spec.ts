@@ -72,7 +72,10 @@ test.serial('status shows the workers as a table and as JSON; the socket is priv
   t.is(statSync(socket).mode & 0o777, 0o600);
   const text = await ctl(t, ['-s', socket, 'status']);
   t.is(text.code, 0, text.stderr);
-  t.regex(text.stdout, new RegExp(`^master ${corral.child.pid} +serving\\.running +target 2`));
+  t.regex(
+    text.stdout,
+    new RegExp(`^master ${corral.child.pid} +serving\\.running\\.noStandby +target 2`),
+  );
   t.is(text.stdout.split('\n').filter((line) => /^\d+ +\d+ +serving/.test(line)).length, 2);
   const fromEnv = await ctl(t, ['status', '--json'], { env: { CORRAL_CONTROL_SOCKET: socket } });
   const view = JSON.parse(fromEnv.stdout) as ObservedView;
@@ -123,7 +126,7 @@ test.serial(
     t.is(failed.code, 1);
     t.regex(failed.stderr, /^corral ctl: error: reload of generation 3 rolled back: .*SyntaxError/);
     const view = await status(t, socket);
-    t.like(view.master, { generation: 2, state: 'serving.running' });
+    t.like(view.master, { generation: 2, state: 'serving.running.noStandby' });
     t.is((await get(port)).status, 200, 'the old generation keeps serving');
     t.is((await ctl(t, ['-s', socket, 'stop'])).code, 0);
     t.like(await corral.exited, { code: 0 });

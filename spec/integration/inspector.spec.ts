@@ -97,7 +97,7 @@ test.serial('the relay goes away and comes back: the messages resume', async (t)
   await corral.waitFor(/Inspector: reconnected to ws:/);
   // The new relay knows nothing: the live actors are registered again, with their state.
   const arbiter = await relay.waitFor(actorNamed('arbiter'), 'the arbiter registered again');
-  t.deepEqual(arbiter.snapshot?.value, { serving: 'running' });
+  t.deepEqual(arbiter.snapshot?.value, { serving: { running: 'noStandby' } });
   for (const name of ['worker-1', 'worker-2']) {
     const worker = await relay.waitFor(actorNamed(name), `${name} registered again`);
     t.is(worker.parentId, arbiter.sessionId);

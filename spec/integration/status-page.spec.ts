@@ -120,7 +120,7 @@ test.serial('JSON, event stream and control routes; read-only by default', async
 
   const json = JSON.parse((await get(port, '/status.json')).body);
   t.is(json.control, false);
-  t.is(json.view.master.state, 'serving.running');
+  t.is(json.view.master.state, 'serving.running.noStandby');
   t.is(json.view.workers.length, 1);
 
   const stream = await fetch(`http://127.0.0.1:${port}/events`);

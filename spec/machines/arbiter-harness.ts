@@ -27,6 +27,8 @@ export const policy = { intensity: 5, periodMs: 10_000, backoffMaxMs: 30_000 };
 
 export interface HarnessOptions {
   behaviour?: SignalBehaviour;
+  /** Standby workers to keep beside the serving ones (`--standby`). */
+  standby?: number;
   timings?: Partial<typeof timings>;
   policy?: Partial<typeof policy>;
   /** What a HUP re-reads: new settings, or an error. Defaults to the same settings again. */
@@ -44,6 +46,7 @@ export function startArbiter(workers: number, options: HarnessOptions = {}) {
     workers,
     timings: { ...timings, ...options.timings },
     policy: { ...policy, ...options.policy },
+    ...(options.standby !== undefined && { standby: options.standby }),
   };
   const upgrades: Array<(event: UpgradeEvent) => void> = [];
   const machine = arbiterMachine.provide({

@@ -9,7 +9,7 @@ test('boots the target number of workers and is ready only when all of them repo
   a.fakes.ready(1);
   t.deepEqual(a.value(), { serving: 'booting' }, 'one ready worker of two is not ready');
   a.fakes.ready(2);
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
   t.like(a.ofType('arbiter.ready')[0], { workers: 2 });
   t.is(
     a.actor.system.get('worker-1')?.id,

@@ -16,7 +16,7 @@ test('HUP starts a new generation and retires each old worker only when a new on
   t.deepEqual(a.fakes.get(2).signals, []);
   a.fakes.ready(4);
   t.deepEqual(a.fakes.get(2).signals, ['SIGTERM']);
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
   t.like(a.ofType('reload.done')[0], { generation: 2, workers: 2 });
   t.like(a.ofType('worker.exited')[0], { workerId: 1, cause: 'stopped', retiredFor: 'reload' });
 });
@@ -61,7 +61,7 @@ test('if the new generation fails to boot, the old workers keep serving and the 
   await settle();
   a.fakes.get(3).send({ type: 'ipc.boot-failed', exitCode: 3, reason: 'SyntaxError in app.js' });
   a.fakes.exit(3, 3);
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
   t.is(a.actor.getSnapshot().status, 'active', 'a failed reload never halts a running server');
   t.deepEqual(a.fakes.get(4).signals, ['SIGTERM'], 'the rest of the new generation is stopped');
   t.deepEqual(a.fakes.get(1).signals, []);
@@ -112,7 +112,7 @@ test('settings that cannot be read again abandon the reload and keep serving', a
   a.readyAll();
   a.actor.send({ type: 'signal.hup' });
   await settle();
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
   t.regex(a.ofType('reload.failed')[0]?.reason ?? '', /unknown key/);
   t.like(a.ofType('reload.failed')[0], { generation: 2 });
   t.is(a.fakes.all().length, 1);
@@ -132,7 +132,7 @@ test('a second HUP during a reload is queued: one more reload runs after it', as
   await settle();
   t.deepEqual(a.value(), { serving: { reloading: 'rolling' } });
   a.fakes.ready(3);
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
   t.deepEqual(
     a.ofType('reload.done').map((e) => e.generation),
     [2, 3],
@@ -162,7 +162,7 @@ test('WINCH stops every worker but keeps the master; HUP brings them back', asyn
   await settle();
   a.readyAll();
   t.is(a.fakes.alive().length, 2);
-  t.deepEqual(a.value(), { serving: 'running' });
+  t.deepEqual(a.value(), { serving: { running: 'noStandby' } });
 });
 
 test('the reload replaces workers with the new settings’ timings', async (t) => {

@@ -16,6 +16,9 @@ export interface FakeProcess {
   workerId: number;
   pid: number;
   signals: WorkerSignal[];
+  /** Started as a standby, and whether the machine has promoted it since. */
+  standby: boolean;
+  promoted: boolean;
   alive: boolean;
   send(event: WorkerProcessEvent): void;
 }
@@ -49,6 +52,8 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
         // A supervision tree's children number their incarnations per supervisor: pids by order.
         pid: child === undefined ? 1000 + input.workerId : 5000 + byChild.size,
         signals: [],
+        standby: input.standby === true,
+        promoted: false,
         alive: true,
         send: (event) => {
           if (event.type === 'process.exited') fake.alive = false;
@@ -58,6 +63,10 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
       if (child === undefined) byId.set(input.workerId, fake);
       else byChild.set(`${child}#${input.workerId}`, fake);
       receive((command) => {
+        if (command.type === 'process.promote') {
+          fake.promoted = true;
+          return;
+        }
         fake.signals.push(command.signal);
         const outcome = state.behaviour(command.signal, fake);
         if (outcome !== 'ignore' && fake.alive) fake.send({ type: 'process.exited', ...outcome });
@@ -88,9 +97,11 @@ export function fakeProcesses(behaviour: SignalBehaviour = cooperative) {
     setBehaviour: (next: SignalBehaviour) => {
       state.behaviour = next;
     },
+    /** Boots it: a standby then reports held, any other (or a promoted standby) ready. */
     ready(workerId: number) {
-      get(workerId).send({ type: 'ipc.booted' });
-      get(workerId).send({ type: 'ipc.ready' });
+      const fake = get(workerId);
+      if (!fake.promoted) fake.send({ type: 'ipc.booted' });
+      fake.send(fake.standby && !fake.promoted ? { type: 'ipc.standby' } : { type: 'ipc.ready' });
     },
     heartbeat(workerId: number, stats?: WorkerStats) {
       get(workerId).send(

@@ -10,12 +10,23 @@ const entry = (
   { workerId, pid: 100 + workerId, phase, generation: 1, outgoing: null, ...patch },
 ];
 
+/** The serving workers' part of the plan: without standbys, the standby part is empty. */
 const plan = (
   entries: Array<[string, WorkerEntry]>,
   target: number,
   generation = 1,
   holdSpawns = false,
-) => planConvergence({ workers: Object.fromEntries(entries), target, generation, holdSpawns });
+) => {
+  const workers = Object.fromEntries(entries);
+  const { promote, spawnStandby, ...serving } = planConvergence({
+    workers,
+    target,
+    generation,
+    holdSpawns,
+  });
+  if (promote.length > 0 || spawnStandby > 0) throw new Error('a standby plan without standbys');
+  return serving;
+};
 
 test('spawns the shortfall, ignoring workers that are already stopping', (t) => {
   t.deepEqual(plan([entry(1, 'ready'), entry(2, 'stopping')], 3), { spawn: 2, retire: [] });

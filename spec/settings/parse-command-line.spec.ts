@@ -40,6 +40,7 @@ test('defaults: only APP_MODULE given, empty environment', (t) => {
     bind: ['127.0.0.1:8000'],
     backlog: 2048,
     workers: 1,
+    standby: 0,
     workerClass: 'async',
     workerConnections: 1000,
     timeout: 30,
@@ -115,6 +116,7 @@ const everyFlag: [string[], Partial<Settings>][] = [
   [['--workers', '7'], { workers: 7 }],
   [['-k', 'sync'], { workerClass: 'sync' }],
   [['--worker-class', 'SYNC'], { workerClass: 'sync' }],
+  [['--standby', '2'], { standby: 2 }],
   [['--worker-connections', '10'], { workerConnections: 10 }],
   [['-t', '0'], { timeout: 0 }],
   [['--timeout', '2.5'], { timeout: 2.5 }],
@@ -219,6 +221,15 @@ test('an option value may start with a dash', (t) => {
     usageError(['-w', '-1', 'app.js']),
     "option '-w, --workers' expects a positive integer or auto, got '-1'",
   );
+});
+
+test('--standby takes a count of 0 or more, and nothing else', (t) => {
+  t.is(settings(['--standby', '0', 'app.js']).standby, 0);
+  t.is(
+    usageError(['--standby', '-1', 'app.js']),
+    "option '--standby' expects a whole number, 0 or more, got '-1'",
+  );
+  t.regex(usageError(['--standby', 'auto', 'app.js']), /^option '--standby' expects/);
 });
 
 test('WEB_CONCURRENCY sets the default worker count', (t) => {

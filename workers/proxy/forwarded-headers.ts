@@ -34,11 +34,20 @@ export function withForwardedHeaders(listener: RequestListener, allowed: string)
   const list = parsed.value;
   if (list.trustsAll) return listener;
   return (req, res) => {
-    const peer = connectedPeer(req.socket);
-    // No address: a unix-socket peer, a local process, trusted as in Gunicorn.
-    if (peer !== undefined && !list.trusts(peer)) stripForwarded(req);
+    // The names first: most requests carry none, and then the peer is never asked for (on a new
+    // connection that would be a getpeername(2) the app may not need).
+    if (hasForwarded(req.rawHeaders)) {
+      const peer = connectedPeer(req.socket);
+      // No address: a unix-socket peer, a local process, trusted as in Gunicorn.
+      if (peer !== undefined && !list.trusts(peer)) stripForwarded(req);
+    }
     listener(req, res);
   };
+}
+
+function hasForwarded(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (isForwarded(raw[i] as string)) return true;
+  return false;
 }
 
 function isForwarded(name: string): boolean {
@@ -51,9 +60,6 @@ function isForwarded(name: string): boolean {
 
 function stripForwarded(req: IncomingMessage): void {
   const raw = req.rawHeaders;
-  let found = false;
-  for (let i = 0; i < raw.length && !found; i += 2) found = isForwarded(raw[i] as string);
-  if (!found) return;
   const kept: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (!isForwarded(raw[i] as string)) kept.push(raw[i] as string, raw[i + 1] as string);

@@ -32,8 +32,17 @@ const singletonBits = new Map(
   ].map((name, index) => [name, 1 << index]),
 );
 
+/**
+ * The lengths of the names looked at below: any other name is passed over without being
+ * lowercased, which is most of a request's fields (Accept, Accept-Encoding, Cookie, ...).
+ */
+const watchedLengths = new Set([...singletonBits.keys(), 'transfer-encoding'].map((n) => n.length));
+
 /** RFC 9112 §3.2: `uri-host [ ":" port ]`; an IP literal, or a reg-name (no `@`, `/`, space). */
 const validHost = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::[0-9]*)?$/;
+
+/** The last Host that passed: a worker sees the same few names again and again. */
+let lastValidHost: string | undefined;
 
 /**
  * The first rule the request breaks, or undefined. Cheap for a good request: a few comparisons
@@ -68,7 +77,9 @@ function badFields(req: IncomingMessage): Refusal | undefined {
   let transferEncoding: string | undefined;
   let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
+    const rawName = raw[i] as string;
+    if (!watchedLengths.has(rawName.length)) continue;
+    const name = rawName.toLowerCase();
     if (name === 'transfer-encoding') transferEncoding = raw[i + 1];
     const bit = singletonBits.get(name);
     if (bit === undefined) continue;
@@ -78,8 +89,10 @@ function badFields(req: IncomingMessage): Refusal | undefined {
     seen |= bit;
   }
   // RFC 9112 §3.2: a Host with an invalid value gets 400 like a missing or repeated one.
-  if (host !== undefined && !validHost.test(host)) {
-    return { status: 400, reason: `invalid Host ${JSON.stringify(host)}` };
+  if (host !== undefined && host !== lastValidHost) {
+    if (!validHost.test(host))
+      return { status: 400, reason: `invalid Host ${JSON.stringify(host)}` };
+    lastValidHost = host;
   }
   return transferEncoding === undefined ? undefined : badTransferEncoding(req, transferEncoding);
 }

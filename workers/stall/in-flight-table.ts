@@ -1,16 +1,17 @@
 /**
- * The requests a worker is serving right now, kept where the stall watchdog can read them while
- * the main thread is stuck: a Map on `globalThis` under a registered symbol. The watchdog thread
+ * The requests a worker is serving right now, where the stall watchdog can read them while the
+ * main thread is stuck: an object on `globalThis` under a registered symbol. The watchdog thread
  * cannot share JavaScript objects with the main thread, but when it pauses the main thread
- * through the inspector it can evaluate an expression there, and that expression finds the Map
- * by this key. The connection tracker keeps its own per-response records in this same Map, so
- * the watchdog costs no extra work per request (a separate table measured 10% of a hello-world
- * worker's CPU).
+ * through the inspector it can evaluate an expression there, and that expression finds this
+ * object by its key and calls `entries()`.
+ *
+ * Nothing is written here per request: each connection tracker registers itself once, and is
+ * asked only when someone wants to know (a stall, a heartbeat with request counts, a stop).
+ * A table kept per request (a Map entry, an object and a listener) measured several percent of
+ * a hello-world worker's CPU.
  */
-import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 
-/** `Symbol.for(IN_FLIGHT_KEY)` names the table on `globalThis`. */
+/** `Symbol.for(IN_FLIGHT_KEY)` names the registry on `globalThis`. */
 export const IN_FLIGHT_KEY = 'corral.inFlight';
 
 export interface InFlightEntry {
@@ -18,23 +19,43 @@ export interface InFlightEntry {
   url: string;
   /** `Date.now()` when the request started; the watchdog subtracts it from its own clock. */
   startedAt: number;
-  /** The connection it came on (the tracker's; the watchdog reads only the fields above). */
-  socket: Socket;
-  /** `performance.now()` at the start, only while request counts are kept (request-stats.ts). */
-  startedHr?: number;
 }
 
-export type InFlightTable = Map<ServerResponse, InFlightEntry>;
+/** What a connection tracker tells about its unfinished responses. */
+export interface InFlightSource {
+  count(): number;
+  entries(): InFlightEntry[];
+}
+
+export interface InFlightRegistry extends InFlightSource {
+  add(source: InFlightSource): void;
+  delete(source: InFlightSource): void;
+}
 
 /**
- * The worker's table, created on first use.
+ * The worker's registry, created on first use.
  *
  * @example
- * const table = inFlightTable();
+ * inFlightRegistry().add(tracker);
+ * inFlightRegistry().count(); // 3
  */
-export function inFlightTable(): InFlightTable {
+export function inFlightRegistry(): InFlightRegistry {
   const key = Symbol.for(IN_FLIGHT_KEY);
-  const holder = globalThis as { [key]?: InFlightTable };
-  holder[key] ??= new Map();
+  const holder = globalThis as { [key]?: InFlightRegistry };
+  holder[key] ??= createRegistry();
   return holder[key];
+}
+
+function createRegistry(): InFlightRegistry {
+  const sources = new Set<InFlightSource>();
+  return {
+    add: (source) => void sources.add(source),
+    delete: (source) => void sources.delete(source),
+    count() {
+      let count = 0;
+      for (const source of sources) count += source.count();
+      return count;
+    },
+    entries: () => [...sources].flatMap((source) => source.entries()),
+  };
 }

@@ -69,9 +69,9 @@ async function readPaused(session, options) {
 async function readInFlight(session, frame, key) {
   if (frame === undefined) return [];
   const expression = `(() => {
-    const table = globalThis[Symbol.for(${JSON.stringify(key)})];
-    if (!(table instanceof Map)) return [];
-    return [...table.values()].map((e) => ({ method: e.method, url: e.url, startedAt: e.startedAt }));
+    const registry = globalThis[Symbol.for(${JSON.stringify(key)})];
+    if (typeof registry?.entries !== 'function') return [];
+    return registry.entries().map((e) => ({ method: e.method, url: e.url, startedAt: e.startedAt }));
   })()`;
   const { result } = await post(session, 'Debugger.evaluateOnCallFrame', {
     callFrameId: frame.callFrameId,

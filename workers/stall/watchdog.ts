@@ -22,9 +22,16 @@ export interface StallWatchdog {
 export type StallWatchdogOptions = Pick<
   WorkerBootConfig,
   'timeoutMs' | 'bootTimeoutMs' | 'reportFd'
-> & { log: WorkerLog };
+> & {
+  log: WorkerLog;
+  /**
+   * Where the thread's module is. The worker's entry passes it: built, the entry is one bundled
+   * file (tools/build.mjs), in which this module's own URL is the entry's, not this file's.
+   */
+  threadUrl?: URL;
+};
 
-const threadUrl = new URL('./watchdog-thread.mjs', import.meta.url);
+const ownThreadUrl = new URL('./watchdog-thread.mjs', import.meta.url);
 
 /**
  * How long the thread waits for the main thread to pause (and, before that, to enable the
@@ -50,7 +57,7 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   cell.turn(Date.now());
   const tick = setInterval(() => cell.turn(Date.now()), tickMs);
   tick.unref();
-  const thread = new Worker(threadUrl, {
+  const thread = new Worker(options.threadUrl ?? ownThreadUrl, {
     execArgv: [],
     workerData: {
       buffer: cell.buffer,
@@ -77,6 +84,34 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
       if (options.timeoutMs <= 0) stop();
     },
     stop,
+  };
+}
+
+/**
+ * The watchdog as a worker's boot config asks for it: started now when the boot is to be watched
+ * (`watchBoot`), otherwise started by `serving()`, so a worker that need not report a stuck boot
+ * does not pay for the thread's start (a Node environment of its own) before it serves.
+ *
+ * @example
+ * const watchdog = watchdogFor({ ...config, log, threadUrl });
+ * watchdog.serving(); // starts the thread now, unless the boot was watched
+ */
+export function watchdogFor(
+  options: StallWatchdogOptions & Pick<WorkerBootConfig, 'watchBoot'>,
+): StallWatchdog {
+  if (options.watchBoot === true) return startStallWatchdog(options);
+  let started: StallWatchdog | undefined;
+  let stopped = false;
+  return {
+    serving() {
+      if (stopped || started !== undefined) return;
+      started = startStallWatchdog(options);
+      started.serving();
+    },
+    stop() {
+      stopped = true;
+      started?.stop();
+    },
   };
 }
 

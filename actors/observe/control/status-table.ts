@@ -25,6 +25,7 @@ export function renderStatusTable(view: ObservedView, now: number): string {
   );
   const head =
     `master ${master.pid}  ${master.state}  target ${master.target}  ` +
+    (master.standby > 0 ? `standby ${master.standby}  ` : '') +
     `generation ${master.generation}  up ${ago(now - master.startedAt)}` +
     (flags.length > 0 ? `  (${flags.join(', ')})` : '');
   const rows = view.workers.map((worker) => row(worker, now));
@@ -33,7 +34,8 @@ export function renderStatusTable(view: ObservedView, now: number): string {
 }
 
 function row(worker: WorkerView, now: number): string[] {
-  const state = worker.outgoing === null ? worker.state : `${worker.state} (${worker.outgoing})`;
+  const role = worker.outgoing ?? (worker.standby ? 'standby' : null);
+  const state = role === null ? worker.state : `${worker.state} (${role})`;
   return [
     String(worker.workerId),
     worker.pid === null ? '-' : String(worker.pid),

@@ -9,7 +9,14 @@ import type { WorkerExitCause } from '../../../machines/worker-types.ts';
 import type { ObservedView } from '../observation.ts';
 import type { RequestTotals } from './request-totals.ts';
 
-const PHASES: readonly WorkerPhase[] = ['spawning', 'booting', 'ready', 'stopping'];
+const PHASES: readonly WorkerPhase[] = [
+  'spawning',
+  'booting',
+  'standby',
+  'promoting',
+  'ready',
+  'stopping',
+];
 const EXIT_CAUSES: readonly WorkerExitCause[] = [
   'stopped',
   'timeout',

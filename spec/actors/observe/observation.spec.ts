@@ -35,7 +35,7 @@ test('a row per worker with its pid, generation and the worker machine state and
     ],
   );
   t.true(view.workers.every((w) => w.pid !== null && w.description.includes('heartbeat')));
-  t.is(view.master.state, 'serving.running');
+  t.is(view.master.state, 'serving.running.noStandby');
   t.is(view.master.target, 2);
 });
 

@@ -15,34 +15,45 @@ function lineOf(fixture: string, marker: string): number {
   return lines.findIndex((line) => line.includes(marker)) + 1;
 }
 
-const serving: [string, WorkerClassName][] = [
-  ['stuck-handler.mjs', 'async'],
-  ['stuck-handler.mjs', 'sync'],
+const serving: [string, WorkerClassName, { watchBoot: boolean }][] = [
+  ['stuck-handler.mjs', 'async', { watchBoot: true }],
+  ['stuck-handler.mjs', 'sync', { watchBoot: true }],
   // tsx compiles a .ts app to one line: only a source-mapped position names the right line.
-  ['stuck-handler.ts', 'async'],
+  ['stuck-handler.ts', 'async', { watchBoot: true }],
+  // Every worker but a generation's first starts its watchdog once it serves.
+  ['stuck-handler.mjs', 'async', { watchBoot: false }],
 ];
 
-for (const [fixture, workerClass] of serving) {
-  test.serial(`${fixture} (${workerClass}): the report names the loop and GET /spin`, async (t) => {
-    t.timeout(30_000);
-    const socket = bindSocket(t);
-    const worker = startWorker(t, socket, { app: fixture, workerClass, timeoutMs: 3000 });
-    await worker.waitForMessage('ready');
-    t.is((await get(socket.port, '/')).body, 'ok');
-    void get(socket.port, '/spin?reason=test').catch(() => undefined);
+for (const [fixture, workerClass, { watchBoot }] of serving) {
+  const boot = watchBoot ? 'boot watched' : 'watchdog started at ready';
+  test.serial(
+    `${fixture} (${workerClass}, ${boot}): the report names the loop and GET /spin`,
+    async (t) => {
+      t.timeout(30_000);
+      const socket = bindSocket(t);
+      const worker = startWorker(t, socket, {
+        app: fixture,
+        workerClass,
+        timeoutMs: 3000,
+        watchBoot,
+      });
+      await worker.waitForMessage('ready');
+      t.is((await get(socket.port, '/')).body, 'ok');
+      void get(socket.port, '/spin?reason=test').catch(() => undefined);
 
-    // A busy machine may starve the worker long enough for an earlier report: wait for this one.
-    const report = await worker.waitForReport((r) => r.inFlight.some((i) => i.url !== '/'));
-    t.is(report.phase, 'serving');
-    t.like(report.stack[0], {
-      functionName: 'spinForever',
-      url: join(appFixtures, fixture),
-      line: lineOf(fixture, 'the stuck line'),
-    });
-    t.like(report.stack[1], { functionName: 'handle', url: join(appFixtures, fixture) });
-    t.is(report.inFlight.length, 1);
-    t.like(report.inFlight[0], { method: 'GET', url: '/spin?reason=test' });
-  });
+      // A busy machine may starve the worker long enough for an earlier report: wait for this one.
+      const report = await worker.waitForReport((r) => r.inFlight.some((i) => i.url !== '/'));
+      t.is(report.phase, 'serving');
+      t.like(report.stack[0], {
+        functionName: 'spinForever',
+        url: join(appFixtures, fixture),
+        line: lineOf(fixture, 'the stuck line'),
+      });
+      t.like(report.stack[1], { functionName: 'handle', url: join(appFixtures, fixture) });
+      t.is(report.inFlight.length, 1);
+      t.like(report.inFlight[0], { method: 'GET', url: '/spin?reason=test' });
+    },
+  );
 }
 
 test.serial('a worker stuck while importing the app reports with phase boot', async (t) => {

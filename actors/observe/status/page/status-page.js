@@ -38,10 +38,13 @@
   function renderMaster(view) {
     const master = view.master;
     const live = view.workers.filter((w) => w.outgoing === null && w.phase !== 'stopping');
+    const serving = live.filter((w) => !w.standby);
+    const held = live.filter((w) => w.standby && w.phase === 'standby').length;
     const facts = [
       ['pid', master.pid],
       ['state', master.state],
-      ['workers', `${live.length} of ${master.target}`],
+      ['workers', `${serving.length} of ${master.target}`],
+      ...(master.standby > 0 ? [['standby', `${held} of ${master.standby} held`]] : []),
       ['generation', master.generation],
       ['up', age(master.startedAt)],
       ['requests', requestsServed(view)],
