@@ -32,12 +32,20 @@ export function parseTrustList(text: string): ParsedTrustList {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   if (entries.includes('*')) return { ok: true, value: { trusts: () => true, trustsAll: true } };
-  const blocks = new BlockList();
+  const rules: Rule[] = [];
   for (const entry of entries) {
-    const problem = addEntry(blocks, entry);
-    if (problem !== undefined) return { ok: false, problem: `'${entry}': ${problem}` };
+    const rule = parseEntry(entry);
+    if (typeof rule === 'string') return { ok: false, problem: `'${entry}': ${rule}` };
+    rules.push(rule);
   }
-  return { ok: true, value: { trusts: remembered(blocks), trustsAll: false } };
+  return { ok: true, value: { trusts: remembered(rules), trustsAll: false } };
+}
+
+/** One entry, checked: an address, or a range when `bits` is set. */
+interface Rule {
+  address: string;
+  type: 'ipv4' | 'ipv6';
+  bits: number | undefined;
 }
 
 /** Enough for every proxy and then some; a flood of distinct peers only empties it now and then. */
@@ -45,14 +53,18 @@ const REMEMBERED_PEERS = 1024;
 
 /**
  * BlockList.check costs about 2 µs (a native SocketAddress per call), a lot per request; the
- * peers that send forwarded headers are a few proxies, so their answers are kept.
+ * peers that send forwarded headers are a few proxies, so their answers are kept. The BlockList
+ * itself is built on the first question: a worker asks only when a request carries forwarded
+ * headers, and loading it (with SocketAddress) is a cost at every worker's start otherwise.
  */
-function remembered(blocks: BlockList): (address: string) => boolean {
+function remembered(rules: readonly Rule[]): (address: string) => boolean {
   const known = new Map<string, boolean>();
+  let blocks: BlockList | undefined;
   return (address) => {
     let trusted = known.get(address);
     if (trusted === undefined) {
       if (known.size >= REMEMBERED_PEERS) known.clear();
+      blocks ??= blockListOf(rules);
       trusted = matches(blocks, address);
       known.set(address, trusted);
     }
@@ -60,33 +72,54 @@ function remembered(blocks: BlockList): (address: string) => boolean {
   };
 }
 
+function blockListOf(rules: readonly Rule[]): BlockList {
+  const blocks = new BlockList();
+  for (const { address, type, bits } of rules) {
+    try {
+      if (bits === undefined) blocks.addAddress(address, type);
+      else blocks.addSubnet(address, bits, type);
+    } catch {
+      // The URL parser took it and the native one does not: trust nobody by it, not everyone.
+    }
+  }
+  return blocks;
+}
+
 const NOT_AN_ADDRESS = 'not an IP address or CIDR range';
 
-function addEntry(blocks: BlockList, entry: string): string | undefined {
+function parseEntry(entry: string): Rule | string {
   const [address = '', prefix, ...rest] = entry.split('/');
   const type = familyOf(address);
   if (type === undefined || rest.length > 0) return NOT_AN_ADDRESS;
+  if (type === 'ipv6' && !isIPv6Address(address)) return NOT_AN_ADDRESS;
   const bits = prefix === undefined ? undefined : prefixLength(prefix);
   const most = type === 'ipv4' ? 32 : 128;
   if (bits !== undefined && !(bits >= 0 && bits <= most)) {
     return `the prefix length must be 0 to ${most}`;
   }
+  return { address, type, bits };
+}
+
+/**
+ * An IPv6 address, with an optional zone (`fe80::1%eth0`), checked by the URL parser rather
+ * than Node's isIPv6, whose regular expression takes 6-12 ms to compile, paid by every worker
+ * at boot.
+ */
+function isIPv6Address(address: string): boolean {
+  const [host = '', zone, ...more] = address.split('%');
+  if (more.length > 0 || (zone !== undefined && !/^[0-9A-Za-z_.-]+$/.test(zone))) return false;
   try {
-    if (bits === undefined) blocks.addAddress(address, type);
-    else blocks.addSubnet(address, bits, type);
+    return new URL(`http://[${host}]/`).hostname !== '';
   } catch {
-    // An IPv6 address is checked here, by the native parser, rather than with Node's isIPv6:
-    // its regular expression takes 6-12 ms to compile, paid by every worker at boot.
-    return NOT_AN_ADDRESS;
+    return false;
   }
-  return undefined;
 }
 
 function prefixLength(text: string): number {
   return /^[0-9]{1,3}$/.test(text) ? Number(text) : NaN;
 }
 
-/** IPv4 by the pattern, IPv6 by its colon (the native parser then decides), else nothing. */
+/** IPv4 by the pattern, IPv6 by its colon (checked further by the caller), else nothing. */
 function familyOf(address: string): 'ipv4' | 'ipv6' | undefined {
   if (address.includes(':')) return 'ipv6';
   return isIPv4(address) ? 'ipv4' : undefined;

@@ -6,7 +6,7 @@
  * either setting nothing is installed and connections go straight to the server as before.
  *
  * @example
- * const setup = createConnectionSetup(context);
+ * const setup = await createConnectionSetup(context);
  * setup?.(server); // after every 'connection' listener is attached, before listening
  */
 import type { Server } from 'node:http';
@@ -16,7 +16,7 @@ import { parseTrustList } from '../protocol/trust-list.ts';
 import { setClientAddress } from './proxy/peer-address.ts';
 import { readProxyHeader } from './proxy/proxy-protocol-reader.ts';
 import type { ProxySource } from './proxy/proxy-protocol.ts';
-import { createTlsEngine, readTlsOptions } from './tls-engine.ts';
+import { createTlsEngine, readTlsOptions, tlsEngineFactory } from './tls-engine.ts';
 import type { ServeContext } from './worker-class.ts';
 
 /** A socket on its way to the HTTP server, and the client a PROXY header named for it. */
@@ -32,14 +32,15 @@ const FALLBACK_TIMEOUT_MS = 10_000;
  * @example
  * const setup = createConnectionSetup({ config, listener, log });
  */
-export function createConnectionSetup(
+export async function createConnectionSetup(
   context: ServeContext,
-): ((server: Server) => void) | undefined {
+): Promise<((server: Server) => void) | undefined> {
   const { http } = context.config;
   if (!http.proxyProtocol && http.tls === undefined) return undefined;
   const timeoutMs = http.headersTimeoutMs > 0 ? http.headersTimeoutMs : FALLBACK_TIMEOUT_MS;
   const allowed = http.proxyProtocol ? trustListOf(http.proxyAllowFrom) : undefined;
   const tlsOptions = http.tls === undefined ? undefined : readTlsOptions(http.tls, timeoutMs);
+  const engines = tlsOptions === undefined ? undefined : await tlsEngineFactory();
   return (server) => {
     const listeners = server.listeners('connection') as Array<(socket: Socket) => void>;
     server.removeAllListeners('connection');
@@ -48,7 +49,9 @@ export function createConnectionSetup(
       for (const listener of listeners) listener.call(server, socket);
     };
     const secure =
-      tlsOptions === undefined ? deliver : secureThen(createTlsEngine(tlsOptions), deliver);
+      tlsOptions === undefined || engines === undefined
+        ? deliver
+        : secureThen(createTlsEngine(tlsOptions, engines), deliver);
     server.on('connection', (raw: Socket) => {
       if (allowed === undefined) return secure(raw, undefined, raw);
       void readHeader(raw, allowed, timeoutMs, context).then((header) => {

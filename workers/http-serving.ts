@@ -46,7 +46,7 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
     },
   });
   const handler = tracker.wrap(context.listener);
-  const setUpConnections = createConnectionSetup(context);
+  const setUpConnections = await createConnectionSetup(context);
   const { http } = context.config;
   const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
   const servers = context.config.listeners.map(() => {

@@ -15,7 +15,7 @@
  * engine.emit('connection', rawSocket);
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type TlsOptions } from 'node:tls';
+import type { Server, TlsOptions } from 'node:tls';
 import type { WorkerTlsConfig } from '../protocol/worker-boot.ts';
 
 /**
@@ -47,13 +47,28 @@ export function readTlsOptions(tls: WorkerTlsConfig, handshakeTimeoutMs: number)
   };
 }
 
+/** What makes engines: node:tls's `createServer`, imported only by a worker that serves TLS. */
+export type TlsEngineFactory = (options: TlsOptions) => Server;
+
+/**
+ * node:tls's server factory, imported on first use: loading node:tls costs a worker's start
+ * about 10 ms, which a worker without `--certfile` need not pay.
+ *
+ * @example
+ * const engines = await tlsEngineFactory();
+ */
+export async function tlsEngineFactory(): Promise<TlsEngineFactory> {
+  const { createServer } = await import('node:tls');
+  return createServer;
+}
+
 /**
  * One engine per listening server: each emits its secure sockets to that server alone.
  *
  * @example
- * const engine = createTlsEngine(options);
+ * const engine = createTlsEngine(options, await tlsEngineFactory());
  */
-export function createTlsEngine(options: TlsOptions): Server {
+export function createTlsEngine(options: TlsOptions, createServer: TlsEngineFactory): Server {
   const engine = createServer(options);
   // A failed handshake (no client certificate, a port scanner, a timeout) is the client's
   // problem: Node has already closed the socket, and there is nothing for the worker to do.

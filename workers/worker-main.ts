@@ -5,7 +5,8 @@
  * In order: read the boot config; set the process title and switch to `--user`/`--group` (so
  * none of the app runs as root); start the stall watchdog if the boot is to be watched (the
  * first worker of a generation: before any of the app runs, so a boot stuck in the app's top
- * level is reported too; the others start it once serving); ignore the signals meant for the master;
+ * level is reported too; the others start it at their first heartbeat once serving); ignore the
+ * signals meant for the master;
  * install the stop handlers; start the heartbeat (which also checks the memory ceiling); import
  * the config file's worker hooks and run `postFork`; load the app (on failure: `boot-failed`,
  * then exit 3 or 4); run `postWorkerInit`; report `booted`; serve on every listener with the
@@ -71,6 +72,7 @@ startHeartbeat(config.heartbeatMs, () => {
   const stats = requestStats.read();
   postToMaster(stats === undefined ? { act: 'heartbeat' } : { act: 'heartbeat', stats });
   recycling.onHeartbeat();
+  watchdog.beat();
 });
 await boot(config, { stop, log, watchdog, recycling, hooks, requestStats });
 

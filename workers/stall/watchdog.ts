@@ -87,24 +87,37 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   };
 }
 
+/** A watchdog whose thread may start late: the worker calls `beat()` on each heartbeat. */
+export interface DeferredWatchdog extends StallWatchdog {
+  beat(): void;
+}
+
 /**
  * The watchdog as a worker's boot config asks for it: started now when the boot is to be watched
- * (`watchBoot`), otherwise started by `serving()`, so a worker that need not report a stuck boot
- * does not pay for the thread's start (a Node environment of its own) before it serves.
+ * (`watchBoot`); otherwise at the first heartbeat after `serving()`, so that a worker that need
+ * not report a stuck boot pays for the thread's start (a Node environment of its own, about
+ * half a Node process's CPU) neither before it serves nor while a herd started together is
+ * still booting. A stall in that first heartbeat interval is still ended by the master's
+ * timeout, without a report.
  *
  * @example
  * const watchdog = watchdogFor({ ...config, log, threadUrl });
- * watchdog.serving(); // starts the thread now, unless the boot was watched
+ * startHeartbeat(config.heartbeatMs, () => watchdog.beat());
+ * watchdog.serving();
  */
 export function watchdogFor(
   options: StallWatchdogOptions & Pick<WorkerBootConfig, 'watchBoot'>,
-): StallWatchdog {
-  if (options.watchBoot === true) return startStallWatchdog(options);
+): DeferredWatchdog {
+  if (options.watchBoot === true) return { ...startStallWatchdog(options), beat() {} };
   let started: StallWatchdog | undefined;
+  let serving = false;
   let stopped = false;
   return {
     serving() {
-      if (stopped || started !== undefined) return;
+      serving = true;
+    },
+    beat() {
+      if (!serving || stopped || started !== undefined) return;
       started = startStallWatchdog(options);
       started.serving();
     },

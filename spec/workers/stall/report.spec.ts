@@ -4,9 +4,11 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WorkerMessage } from '../../../protocol/ipc-messages.ts';
 import type { WorkerClassName } from '../../../protocol/worker-boot.ts';
 import { bindSocket } from '../../helpers/bound-socket.ts';
 import { get } from '../../helpers/http-client.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 import { appFixtures, startWorker } from '../../helpers/worker-harness.ts';
 
 /** The 1-based line of a fixture that holds `marker`. */
@@ -15,12 +17,17 @@ function lineOf(fixture: string, marker: string): number {
   return lines.findIndex((line) => line.includes(marker)) + 1;
 }
 
+function heartbeatAfterReady(messages: readonly WorkerMessage[]): boolean {
+  const ready = messages.findIndex((message) => message.act === 'ready');
+  return ready !== -1 && messages.slice(ready).some((message) => message.act === 'heartbeat');
+}
+
 const serving: [string, WorkerClassName, { watchBoot: boolean }][] = [
   ['stuck-handler.mjs', 'async', { watchBoot: true }],
   ['stuck-handler.mjs', 'sync', { watchBoot: true }],
   // tsx compiles a .ts app to one line: only a source-mapped position names the right line.
   ['stuck-handler.ts', 'async', { watchBoot: true }],
-  // Every worker but a generation's first starts its watchdog once it serves.
+  // Every worker but a generation's first starts its watchdog at a heartbeat once it serves.
   ['stuck-handler.mjs', 'async', { watchBoot: false }],
 ];
 
@@ -38,6 +45,8 @@ for (const [fixture, workerClass, { watchBoot }] of serving) {
         watchBoot,
       });
       await worker.waitForMessage('ready');
+      // Unless it watched its boot, the worker starts the watchdog at its first heartbeat after.
+      if (!watchBoot) await waitUntil(() => heartbeatAfterReady(worker.messages), 'a heartbeat');
       t.is((await get(socket.port, '/')).body, 'ok');
       void get(socket.port, '/spin?reason=test').catch(() => undefined);
 
