@@ -7,7 +7,8 @@
  * The thread is plain JavaScript and runs without tsx: tsx's hooks do not reach worker threads
  * on Node 20, and the thread needs none, so it also starts faster and smaller without them.
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { WorkerBootConfig } from '../../protocol/worker-boot.ts';
 import { IN_FLIGHT_KEY } from './in-flight-table.ts';
 import { livenessCell } from './liveness-cell.mjs';
@@ -34,6 +35,13 @@ export type StallWatchdogOptions = Pick<
 const ownThreadUrl = new URL('./watchdog-thread.mjs', import.meta.url);
 
 /**
+ * node:worker_threads, loaded when a thread starts rather than with the worker: most workers
+ * start theirs only once serving, and loading it is some 3 ms of a worker's start.
+ */
+const threads = (): typeof WorkerThreads =>
+  createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
+
+/**
  * How long the thread waits for the main thread to pause (and, before that, to enable the
  * debugger, which lists every loaded script) before it reports without a stack. A report starts
  * at half the timeout, and the master sends SIGKILL no sooner than 2 s (its abort grace) after
@@ -57,7 +65,7 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   cell.turn(Date.now());
   const tick = setInterval(() => cell.turn(Date.now()), tickMs);
   tick.unref();
-  const thread = new Worker(options.threadUrl ?? ownThreadUrl, {
+  const thread = new (threads().Worker)(options.threadUrl ?? ownThreadUrl, {
     execArgv: [],
     workerData: {
       buffer: cell.buffer,
