@@ -141,25 +141,29 @@ function onRequest(state: TrackerState, res: Tracked): void {
   res.on('close', state.onResponseClose);
 }
 
+/** Each connection's response under way, where there is one. */
+function* busyResponses(state: TrackerState): Generator<Tracked> {
+  for (const socket of state.sockets) {
+    const res = currentResponse(socket);
+    if (res !== null) yield res;
+  }
+}
+
 function countBusy(state: TrackerState): number {
   let busy = 0;
-  for (const socket of state.sockets) if (currentResponse(socket) !== null) busy += 1;
+  for (const _ of busyResponses(state)) busy += 1;
   return busy;
 }
 
 function busyEntries(state: TrackerState): InFlightEntry[] {
-  const entries: InFlightEntry[] = [];
-  for (const socket of state.sockets) {
-    const res = currentResponse(socket);
-    if (res === null) continue;
+  return Array.from(busyResponses(state), (res) => {
     const req = (res as { req?: IncomingMessage }).req;
-    entries.push({
+    return {
       method: req?.method ?? '?',
       url: req?.url ?? '?',
       startedAt: res[STARTED_AT] ?? Date.now(),
-    });
-  }
-  return entries;
+    };
+  });
 }
 
 function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {

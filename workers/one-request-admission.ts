@@ -143,6 +143,7 @@ function armSweep(state: AdmissionState): void {
   }, wait);
   state.sweep.unref();
 }
+
 /** Accept only when no request is in flight and no new connection may be about to send one. */
 function update(state: AdmissionState): void {
   const idle =

@@ -6,11 +6,11 @@
  * none of the app runs as root); start the stall watchdog if the boot is to be watched (the
  * first worker of a generation: before any of the app runs, so a boot stuck in the app's top
  * level is reported too; the others start it at their first heartbeat once serving); ignore the
- * signals meant for the master;
- * install the stop handlers; start the heartbeat (which also checks the memory ceiling); import
- * the config file's worker hooks and run `postFork`; load the app (on failure: `boot-failed`,
- * then exit 3 or 4); run `postWorkerInit`; report `booted`; serve on every listener with the
- * configured worker class; report `ready`. Every exit after that point runs `workerExit` first.
+ * signals meant for the master; install the stop handlers; start the heartbeat (which also
+ * checks the memory ceiling); import the config file's worker hooks and run `postFork`; load the
+ * app (on failure: `boot-failed`, then exit 3 or 4); run `postWorkerInit`; report `booted`; as a
+ * standby, wait for `promote`; serve on every listener with the configured worker class; report
+ * `ready`. Every exit after that point runs `workerExit` first.
  *
  * The connection tracker knows each request in flight (for stall reports) by its connection,
  * and max-requests counts each as it starts, before the app sees it.
