@@ -171,7 +171,7 @@ export const arbiterMachine = arbiterSetup.createMachine({
             },
             standbyHeld: {
               description:
-                'Every standby is booted with the app loaded and held, not listening and not counted. A serving worker that exits (crash, timeout, recycle) or a TTIN promotes one at once.',
+                'Every standby is booted with the app loaded and held, listening with accept stopped and not counted. A serving worker that exits (crash, timeout, recycle) or a TTIN promotes one at once.',
               always: leaveStage('held'),
             },
             promoting: {

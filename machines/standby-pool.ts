@@ -1,7 +1,7 @@
 /**
  * The standby pool's part of the convergence rule (`--standby N`): standby workers are booted
- * with the app loaded and held, not listening and not counted, so that a missing serving worker
- * is a promotion (a message and a listen) instead of a fork and a boot.
+ * with the app loaded and held, listening with accept stopped and not counted, so that a missing
+ * serving worker is a promotion (a message and a `readStart`) instead of a fork and a boot.
  *
  * - A missing serving worker (a crash, a timeout kill, a recycle, TTIN) is made up from the
  *   held standbys first, oldest first; one still booting is waited for rather than forked anew.

@@ -260,7 +260,7 @@ export const workerMachine = setup({
     },
     standby: {
       description:
-        'A standby: booted with the app loaded but not listening on the sockets, so not counted as serving. The arbiter promotes it when a serving worker is gone or more are wanted.',
+        'A standby: booted with the app loaded, listening on the sockets with accept stopped, so taking no connection and not counted as serving. The arbiter promotes it when a serving worker is gone or more are wanted.',
       entry: 'reportStandby',
       initial: 'held',
       on: {

@@ -33,7 +33,10 @@ interface ListeningHandle {
 }
 
 export interface AcceptGate {
-  /** Take the server under the gate; call once it is listening. Applies the current state. */
+  /**
+   * Take the server under the gate; call once `listen` has made its handle (for an fd, as soon
+   * as `listen` returns). Applies the current state.
+   */
   arm(server: Server): void;
   /** Accept again on every armed server. Idempotent. */
   open(): void;

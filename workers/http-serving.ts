@@ -34,6 +34,8 @@ export interface HttpPolicy {
  */
 export async function serveHttp(context: ServeContext, policy: HttpPolicy): Promise<Serving> {
   const gate = createAcceptGate();
+  // A held standby listens with accept stopped, so its promotion is one readStart away.
+  if (context.hold !== undefined) gate.close();
   const admission = policy.admission?.(gate);
   const tracker = createConnectionTracker({
     closeAfterEachResponse: policy.closeAfterEachResponse,
@@ -60,11 +62,14 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
     setUpConnections?.(server);
     return server;
   });
-  await Promise.all(servers.map((server, i) => listenOnFd(server, context.config, i)));
+  await Promise.all(servers.map((server, i) => listenOnFd(server, context.config, i, gate)));
   for (const server of servers) {
-    gate.arm(server);
     // Without a listener a failed accept (EMFILE under load) would crash the worker.
     server.on('error', (error) => context.log.error('listening socket error', error));
+  }
+  if (context.hold !== undefined) {
+    await context.hold();
+    gate.open();
   }
   return {
     inFlight: tracker.inFlight,
@@ -74,7 +79,12 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   };
 }
 
-function listenOnFd(server: Server, config: WorkerBootConfig, index: number): Promise<void> {
+function listenOnFd(
+  server: Server,
+  config: WorkerBootConfig,
+  index: number,
+  gate: AcceptGate,
+): Promise<void> {
   const listener = config.listeners[index];
   if (listener === undefined) throw new Error(`no listener at index ${index}`);
   return new Promise((resolve, reject) => {
@@ -85,5 +95,8 @@ function listenOnFd(server: Server, config: WorkerBootConfig, index: number): Pr
       server.off('error', reject);
       resolve();
     });
+    // Listening on an fd makes the handle at once; the first accept can only come from the
+    // event loop, so a closed gate applied here lets none through.
+    gate.arm(server);
   });
 }

@@ -20,6 +20,11 @@ export interface ServeContext {
   log: WorkerLog;
   /** Told as each response closes, when request counts are kept (request-stats.ts). */
   onResponseClosed?: ResponseClosed;
+  /**
+   * A held standby's wait: when given, the class listens with accepting stopped, calls it, and
+   * starts accepting once it resolves (the master's `promote`).
+   */
+  hold?: () => Promise<void>;
 }
 
 /** A worker that is serving: what the stop handlers need from it. */

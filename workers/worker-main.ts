@@ -28,7 +28,7 @@ import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
 import { createRequestStats, type RequestStats } from './request-stats.ts';
 import { withRequestHooks } from './request-hooks.ts';
-import { holdAsStandby } from './standby.ts';
+import { standbyHold } from './standby.ts';
 import { watchdogFor, type StallWatchdog } from './stall/watchdog.ts';
 import { exitAfterHook, installStopSignals } from './stop-signals.ts';
 import { screenRequests } from './screening/screen-requests.ts';
@@ -113,14 +113,14 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   // Counted where the connection tracker sees every response close: refused requests too, as
   // in the access log.
   const { onResponseClosed } = parts.requestStats;
-  // A standby (--standby) waits here, app loaded, until the master promotes it.
-  await holdAsStandby(config, watchdog);
   try {
     const serving = await workerClasses[config.workerClass].serve({
       config,
       listener,
       log,
       onResponseClosed,
+      // A standby (--standby) listens, then waits with accept stopped until it is promoted.
+      hold: standbyHold(config, watchdog),
     });
     if (!stop.serving(serving)) return;
     watchdog.serving();
