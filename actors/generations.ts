@@ -106,6 +106,7 @@ function workerBootBase(
     workerConnections: settings.workerConnections,
     heartbeatMs: timings.heartbeatMs,
     orphanGraceMs: timings.orphanGraceMs,
+    upgradeGraceMs: timings.upgradeGraceMs,
     logLevel: settings.logLevel,
     timeoutMs: timings.worker.timeoutMs,
     bootTimeoutMs: timings.worker.bootTimeoutMs,

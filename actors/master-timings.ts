@@ -16,6 +16,8 @@ export interface MasterTimings {
   worker: WorkerTimings;
   heartbeatMs: number;
   orphanGraceMs: number;
+  /** A graceful stop's time for upgraded connections, inside the graceful timeout. */
+  upgradeGraceMs: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export function masterTimings(
     },
     heartbeatMs: timeoutMs === 0 ? 1000 : Math.max(50, Math.min(1000, Math.floor(timeoutMs / 4))),
     orphanGraceMs: Math.min(gracefulTimeoutMs, ORPHAN_GRACE_CAP_MS),
+    upgradeGraceMs: Math.max(0, gracefulTimeoutMs - Math.min(500, gracefulTimeoutMs / 10)),
   };
 }
 

@@ -42,6 +42,11 @@ export interface WorkerBootConfig {
   heartbeatMs: number;
   /** How long the worker itself waits for in-flight requests when its master disappears, in ms. */
   orphanGraceMs: number;
+  /**
+   * How long a graceful stop leaves upgraded connections (WebSockets) to the app, in ms: a little
+   * less than --graceful-timeout, so the worker ends them itself before the master would kill it.
+   */
+  upgradeGraceMs: number;
   /** tslog level name for the worker's own log lines. */
   logLevel: string;
   /** The master's heartbeat timeout in ms (0: off); the stall watchdog reports before it fires. */

@@ -27,15 +27,18 @@ const FALLBACK_TIMEOUT_MS = 10_000;
 
 /**
  * The function that takes over a server's 'connection' event, or undefined when neither the
- * PROXY protocol nor TLS is on. The trust list and the TLS files are read once, here.
+ * PROXY protocol nor TLS is on. The trust list and the TLS files are read once, here. With
+ * `tls: false` corral's TLS is left out (the app's own https server does its own), and the
+ * worker says so once when --certfile was given.
  *
  * @example
- * const setup = createConnectionSetup({ config, listener, log });
+ * const setup = createConnectionSetup({ config, listener, log }, { tls: true });
  */
 export async function createConnectionSetup(
   context: ServeContext,
+  { tls }: { tls: boolean },
 ): Promise<((server: Server) => void) | undefined> {
-  const { http } = context.config;
+  const http = tls ? context.config.http : withoutTls(context);
   if (!http.proxyProtocol && http.tls === undefined) return undefined;
   const timeoutMs = http.headersTimeoutMs > 0 ? http.headersTimeoutMs : FALLBACK_TIMEOUT_MS;
   const allowed = http.proxyProtocol ? trustListOf(http.proxyAllowFrom) : undefined;
@@ -59,6 +62,16 @@ export async function createConnectionSetup(
       });
     });
   };
+}
+
+function withoutTls(context: ServeContext): ServeContext['config']['http'] {
+  const { http } = context.config;
+  if (http.tls !== undefined) {
+    context.log.warn(
+      "The app's own https server keeps its own certificate: --certfile and --keyfile are not used.",
+    );
+  }
+  return { ...http, tls: undefined };
 }
 
 async function readHeader(

@@ -5,6 +5,11 @@
  * It tracks sockets itself instead of relying on `server.closeIdleConnections()`, because a
  * connection that is busy when the stop begins becomes idle later and must be closed then.
  *
+ * An upgraded connection (a WebSocket: the app's server took it over with its `upgrade`
+ * listener) counts as open and in flight until it closes. A graceful stop leaves it to the app
+ * (which hears the stop as SIGTERM) for `upgradeGraceMs`, then destroys it; a quick stop
+ * destroys it at once.
+ *
  * @example
  * const tracker = createConnectionTracker({ closeAfterEachResponse: false, onCount: (n) => {} });
  * const server = http.createServer(tracker.wrap(app));
@@ -31,6 +36,11 @@ export interface TrackerOptions {
    * clock is read and no listener is added for it.
    */
   onResponseClosed?: ResponseClosed;
+  /**
+   * How long a graceful stop leaves upgraded connections to the app before destroying them;
+   * undefined: until they close.
+   */
+  upgradeGraceMs?: number;
 }
 
 export type ResponseClosed = (res: ServerResponse, startedHr: number) => void;
@@ -41,14 +51,16 @@ export const DEFAULT_IDLE_GRACE_MS = 1_000;
 export interface ConnectionTracker {
   /** Wraps the app so its responses are counted and carry the right `Connection` header. */
   wrap(listener: RequestListener): RequestListener;
+  /** The app's server took this connection over (an `upgrade`). */
+  upgraded(req: IncomingMessage, socket: Socket): void;
   /** Counts the server's connections; call before it listens. */
   watch(server: Server): void;
   inFlight(): number;
   openConnections(): number;
   /** Closes the servers and lets each connection finish its current response. */
-  drain(servers: readonly Server[]): Promise<void>;
+  drain(servers: readonly NetServer[]): Promise<void>;
   /** Closes the servers and destroys every connection. */
-  destroy(servers: readonly Server[]): Promise<void>;
+  destroy(servers: readonly NetServer[]): Promise<void>;
 }
 
 /** What the tracker writes on a response, as own properties: no table, no entry object. */
@@ -72,8 +84,10 @@ interface TrackerState {
   readonly options: TrackerOptions;
   readonly sockets: Set<Socket>;
   /** Each server's close, started once: a quick stop may follow a graceful one. */
-  readonly closing: Map<Server, Promise<void>>;
+  readonly closing: Map<NetServer, Promise<void>>;
   draining: boolean;
+  /** Upgraded connections, with what their request was, for the stall report. */
+  readonly upgraded: Map<Socket, InFlightEntry>;
   /** Listeners shared by every socket and response: no closure per connection or request. */
   readonly onSocketClose: (this: Socket) => void;
   readonly onResponseClose: (this: ServerResponse) => void;
@@ -92,8 +106,10 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
     sockets: new Set(),
     closing: new Map(),
     draining: false,
+    upgraded: new Map(),
     onSocketClose(this: Socket) {
       state.sockets.delete(this);
+      state.upgraded.delete(this);
       state.options.onCount?.(state.sockets.size);
     },
     onResponseClose(this: ServerResponse) {
@@ -112,6 +128,10 @@ export function createConnectionTracker(options: TrackerOptions): ConnectionTrac
     wrap: (listener) => (req, res) => {
       onRequest(state, res);
       listener(req, res);
+    },
+    upgraded: (req, socket) => {
+      const entry = { method: req.method ?? '?', url: req.url ?? '?', startedAt: Date.now() };
+      state.upgraded.set(socket, entry);
     },
     watch: (server) =>
       void server.on('connection', (socket: Socket) => onConnection(state, socket)),
@@ -150,13 +170,13 @@ function* busyResponses(state: TrackerState): Generator<Tracked> {
 }
 
 function countBusy(state: TrackerState): number {
-  let busy = 0;
+  let busy = state.upgraded.size;
   for (const _ of busyResponses(state)) busy += 1;
   return busy;
 }
 
 function busyEntries(state: TrackerState): InFlightEntry[] {
-  return Array.from(busyResponses(state), (res) => {
+  const responses = Array.from(busyResponses(state), (res) => {
     const req = (res as { req?: IncomingMessage }).req;
     return {
       method: req?.method ?? '?',
@@ -164,13 +184,27 @@ function busyEntries(state: TrackerState): InFlightEntry[] {
       startedAt: res[STARTED_AT] ?? Date.now(),
     };
   });
+  return responses.concat(Array.from(state.upgraded.values()));
 }
 
-function drain(state: TrackerState, servers: readonly Server[]): Promise<void> {
+function drain(state: TrackerState, servers: readonly NetServer[]): Promise<void> {
   state.draining = true;
   const closed = closeServers(state, servers);
-  for (const socket of state.sockets) closeAfterResponse(state, socket);
+  for (const socket of state.sockets) {
+    if (!state.upgraded.has(socket)) closeAfterResponse(state, socket);
+  }
+  if (state.upgraded.size > 0) endUpgradesAfterGrace(state);
   return closed;
+}
+
+function endUpgradesAfterGrace(state: TrackerState): void {
+  const graceMs = state.options.upgradeGraceMs;
+  if (graceMs === undefined) return;
+  const timer = setTimeout(() => {
+    for (const socket of state.upgraded.keys()) socket.destroy();
+  }, graceMs);
+  // The sockets themselves keep the worker alive; the timer only ends them.
+  timer.unref();
 }
 
 /**
@@ -193,7 +227,7 @@ function afterDrainedResponse(state: TrackerState, socket: Socket): void {
   else closeAfterResponse(state, socket);
 }
 
-function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<void> {
+function destroyAll(state: TrackerState, servers: readonly NetServer[]): Promise<void> {
   state.draining = true;
   const closed = closeServers(state, servers);
   for (const socket of state.sockets) socket.destroy();
@@ -207,7 +241,7 @@ function destroyAll(state: TrackerState, servers: readonly Server[]): Promise<vo
  */
 function closeWhenIdle(state: TrackerState, socket: Socket): void {
   const timer = setTimeout(() => {
-    if (currentResponse(socket) === null) socket.destroy();
+    if (currentResponse(socket) === null && !state.upgraded.has(socket)) socket.destroy();
   }, state.options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
@@ -218,7 +252,7 @@ function closeWhenIdle(state: TrackerState, socket: Socket): void {
  * net.Server's close: http.Server's own close also destroys every idle keep-alive connection at
  * once (Node 19+), which resets requests already on their way.
  */
-function closeServers(state: TrackerState, servers: readonly Server[]): Promise<void> {
+function closeServers(state: TrackerState, servers: readonly NetServer[]): Promise<void> {
   for (const server of servers) {
     if (!state.closing.has(server)) {
       const closed = new Promise<void>((resolve) =>

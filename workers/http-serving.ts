@@ -1,5 +1,6 @@
 /**
- * The HTTP serving both worker classes share: one `http.Server` per inherited listener fd, a
+ * The HTTP serving both worker classes share: one `http.Server` per inherited listener fd (or
+ * the app's own server, adopted, on the first fd, with plain forwarders on the others), a
  * connection limit enforced with the accept gate, and the stop handle. The classes differ only
  * in the policy they pass.
  *
@@ -7,9 +8,12 @@
  * const serving = await serveHttp(context, { connectionLimit: 1, closeAfterEachResponse: true });
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
 import { createAcceptGate, type AcceptGate } from './accept-gate.ts';
-import { createConnectionTracker } from './connection-tracker.ts';
+import type { AdoptedServer } from './app-server/adopt-server.ts';
+import { listenDirectly } from './app-server/listen-intercept.ts';
+import { createConnectionTracker, type ConnectionTracker } from './connection-tracker.ts';
 import { createConnectionSetup } from './connection-setup.ts';
 import { parserOptions, screenParserErrors } from './screening/screen-requests.ts';
 import { serverTimeouts } from './server-timeouts.ts';
@@ -40,6 +44,7 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   const tracker = createConnectionTracker({
     closeAfterEachResponse: policy.closeAfterEachResponse,
     onResponseClosed: context.onResponseClosed,
+    upgradeGraceMs: context.config.upgradeGraceMs,
     // Stop accepting at the limit so the kernel gives the next connection to a sibling.
     onCount: (open) => {
       if (admission !== undefined) return;
@@ -48,11 +53,12 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
     },
   });
   const handler = tracker.wrap(context.listener);
-  const setUpConnections = await createConnectionSetup(context);
+  const adopted = context.server;
+  // The app's own https server keeps its own certificate (docs/apps.md).
+  const setUpConnections = await createConnectionSetup(context, { tls: adopted?.ownTls !== true });
   const { http } = context.config;
   const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
-  const servers = context.config.listeners.map(() => {
-    const server = createServer(options, handler);
+  const prepare = (server: Server): Server => {
     screenParserErrors(server, http, context.log);
     if (policy.keepAliveMs !== undefined) server.keepAliveTimeout = policy.keepAliveMs;
     // Before listening, so no connection can arrive uncounted.
@@ -61,7 +67,11 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
     // Last: it takes over every 'connection' listener so they see the socket after PROXY/TLS.
     setUpConnections?.(server);
     return server;
-  });
+  };
+  const servers: NetServer[] =
+    adopted === undefined
+      ? context.config.listeners.map(() => prepare(createServer(options, handler)))
+      : adoptedServers(adopted, context, { prepare, handler, tracker, options });
   await Promise.all(servers.map((server, i) => listenOnFd(server, context.config, i, gate)));
   for (const server of servers) {
     // Without a listener a failed accept (EMFILE under load) would crash the worker.
@@ -79,8 +89,36 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   };
 }
 
+interface AdoptionParts {
+  prepare(server: Server): Server;
+  handler: Parameters<AdoptedServer['route']>[0];
+  tracker: ConnectionTracker;
+  options: Parameters<AdoptedServer['configure']>[0];
+}
+
+/**
+ * The app's server on the first fd; on each further fd a plain server that hands its
+ * connections to the app's, so every listener reaches the same app and the same counts.
+ */
+function adoptedServers(
+  adopted: AdoptedServer,
+  context: ServeContext,
+  parts: AdoptionParts,
+): NetServer[] {
+  adopted.configure(parts.options);
+  adopted.route(parts.handler, (req, socket) => {
+    parts.tracker.upgraded(req, socket);
+    context.onUpgrade?.(req, socket);
+  });
+  const main = parts.prepare(adopted.server);
+  const forwarders = context.config.listeners
+    .slice(1)
+    .map(() => createNetServer((socket) => void main.emit('connection', socket)));
+  return [main, ...forwarders];
+}
+
 function listenOnFd(
-  server: Server,
+  server: NetServer,
   config: WorkerBootConfig,
   index: number,
   gate: AcceptGate,
@@ -90,8 +128,8 @@ function listenOnFd(
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // Node 20 ignores `backlog` inside the options object when listening on an fd; as the
-    // second argument it reaches listen(2).
-    server.listen({ fd: listener.fd }, config.backlog, () => {
+    // second argument it reaches listen(2). Direct: an app's server asked for its own port.
+    listenDirectly(server, { fd: listener.fd }, config.backlog, () => {
       server.off('error', reject);
       resolve();
     });

@@ -3,19 +3,29 @@
  * why it cannot, with the exit code the master acts on (3: importing threw, 4: no usable app).
  */
 import { existsSync, statSync } from 'node:fs';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExitCode, type BootFailureCode } from '../protocol/exit-codes.ts';
 import { parseAppSpec, type AppSpec } from './app-spec.ts';
-import { describeValue, isApp, toRequestListener } from './app-shape.ts';
+import { describeValue, isApp, toServedApp } from './app-shape.ts';
 import { importModule } from './import-module.mjs';
 import { checkSyntax } from './syntax-check.ts';
 
 export type LoadAppResult =
-  | { ok: true; listener: RequestListener; description: string }
-  | { ok: false; exitCode: BootFailureCode; reason: string; cause?: unknown };
+  | ({ ok: true; description: string } & Served)
+  | {
+      ok: false;
+      exitCode: BootFailureCode;
+      reason: string;
+      cause?: unknown;
+      /** The module exports nothing at all: a `server.js` that may still call `listen`. */
+      exportsNothing?: true;
+    };
+
+type Served =
+  { listener: RequestListener; server?: undefined } | { server: Server; listener?: undefined };
 
 type Failure = Extract<LoadAppResult, { ok: false }>;
 type Picked = { ok: true; name: string; value: unknown };
@@ -25,7 +35,7 @@ const knownExtensions = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
 // CommonJS `module.exports`), then the conventional names.
 const conventionalExports = ['default', 'app', 'handler'];
 const expectedShapes =
-  'a request listener (req, res), an object with a fetch(request) method, or an object with a callback() method (Koa)';
+  'a request listener (req, res), an http.Server, a Fastify instance, an object with a fetch(request) method, or an object with a callback() method (Koa)';
 
 /**
  * Imports APP_MODULE and returns its app as a request listener. Never throws.
@@ -38,9 +48,11 @@ const expectedShapes =
  * Without `:export` the app is the first of these that is an app: the default export (ESM
  * `export default`, or CommonJS `module.exports`), then the export named `app`, then `handler`.
  * A named export is also looked up on a CommonJS `module.exports` object. A factory's result
- * is awaited. Accepted shapes: a request listener `(req, res)` (plain, Express), an object with
- * `fetch(request) => Response` (Hono-style), an object with `callback()` returning a listener
- * (Koa).
+ * is awaited. Accepted shapes: a request listener `(req, res)` (plain, Express), an
+ * `http.Server` or `https.Server` (served itself, upgrades included), a Fastify instance (its
+ * server, after `ready()`), an object with `fetch(request) => Response` (Hono-style), an object
+ * with `callback()` returning a listener (Koa). A module that exports nothing says so
+ * (`exportsNothing`): it may be a `server.js` that calls `listen` itself (boot-app.ts).
  *
  * Exit code 3 (`WorkerBootError`): the module cannot be found or importing it throws, or the
  * factory or `callback()` throws. Exit code 4 (`AppLoadError`): the export is missing or is not
@@ -151,9 +163,23 @@ function pickExport(
       `The default export of ${path} is ${describeValue(namespace.default)}, not an app: expected ${expectedShapes}, or name the export as ${spec.module}:name.`,
     );
   }
-  return fail(
+  const failure = fail(
     ExitCode.AppLoadError,
     `The app module ${path} has no default export and no export named 'app' or 'handler'; its exports are: ${listExports(namespace)}.`,
+  );
+  return exportsNothing(namespace) ? { ...failure, exportsNothing: true } : failure;
+}
+
+/** An ES module without exports, or a CommonJS one that left `module.exports` empty. */
+function exportsNothing(namespace: Record<string, unknown>): boolean {
+  const names = Object.keys(namespace);
+  if (names.length === 0) return true;
+  const cjs = namespace.default;
+  return (
+    names.every((name) => name === 'default' || name === 'module.exports') &&
+    typeof cjs === 'object' &&
+    cjs !== null &&
+    Object.keys(cjs).length === 0
   );
 }
 
@@ -187,7 +213,7 @@ async function finishApp(picked: Picked, spec: AppSpec, path: string): Promise<L
   const source = isFactory ? `${name}() in ${path}` : `the export '${name}' of ${path}`;
   let shape;
   try {
-    shape = toRequestListener(built.value);
+    shape = toServedApp(built.value);
   } catch (error) {
     return fail(
       ExitCode.WorkerBootError,
@@ -202,7 +228,14 @@ async function finishApp(picked: Picked, spec: AppSpec, path: string): Promise<L
     const reason = `${subject} ${shape.what}, not an app: expected ${expectedShapes}.`;
     return fail(ExitCode.AppLoadError, reason);
   }
-  return { ok: true, listener: shape.listener, description: `${shape.kind} from ${source}` };
+  const description = `${shape.kind} from ${source}`;
+  if (shape.listener !== undefined) return { ok: true, listener: shape.listener, description };
+  try {
+    await shape.ready?.();
+  } catch (error) {
+    return fail(ExitCode.WorkerBootError, `ready() of ${source} threw: ${message(error)}`, error);
+  }
+  return { ok: true, server: shape.server, description };
 }
 
 /** An export by name, or a property of a CommonJS `module.exports` object the namespace missed. */

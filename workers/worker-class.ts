@@ -11,6 +11,7 @@ import type { RequestListener } from 'node:http';
 import type { WorkerBootConfig, WorkerClassName } from '../protocol/worker-boot.ts';
 import type { WorkerLog } from './worker-log.ts';
 import type { ResponseClosed } from './connection-tracker.ts';
+import type { AdoptedServer, UpgradeObserver } from './app-server/adopt-server.ts';
 
 export interface ServeContext {
   config: WorkerBootConfig;
@@ -25,6 +26,14 @@ export interface ServeContext {
    * starts accepting once it resolves (the master's `promote`).
    */
   hold?: () => Promise<void>;
+  /**
+   * The app's own server (an exported `http.Server`, a Fastify instance's, or the one a
+   * `server.js` asked to listen): served on the inherited sockets instead of a server of
+   * corral's. `listener` then ends in its own request listeners.
+   */
+  server?: AdoptedServer;
+  /** Shown each upgraded connection (the access log's line when it closes). */
+  onUpgrade?: UpgradeObserver;
 }
 
 /** A worker that is serving: what the stop handlers need from it. */

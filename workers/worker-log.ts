@@ -4,7 +4,8 @@
  * JSON, the master's shape with `workerId`. Its access log (when `--access-logfile` is set) is
  * in access-log.ts. Both are reopened when the master says so over IPC (USR1 in the master).
  */
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
 import { formatLogLine, type LogFormat } from '../logging/format-log-line.ts';
 import { logFields } from '../logging/log-fields.ts';
 import { logLevels, type LogLevel } from '../logging/log-levels.ts';
@@ -27,6 +28,8 @@ export interface WorkerLogs {
   log: WorkerLog;
   /** Adds the access log around the request listener; the listener itself when it is off. */
   withAccessLog(listener: RequestListener): RequestListener;
+  /** Logs an upgraded connection when it closes; undefined when the access log is off. */
+  logUpgrade: ((req: IncomingMessage, socket: Socket) => void) | undefined;
 }
 
 /**
@@ -60,7 +63,11 @@ export function openWorkerLogs(
   // A 'message' listener would otherwise keep the worker alive for as long as the channel is.
   process.channel?.unref();
   if (access !== undefined) process.on('exit', () => access.flush());
-  return { log, withAccessLog: (listener) => access?.wrap(listener) ?? listener };
+  return {
+    log,
+    withAccessLog: (listener) => access?.wrap(listener) ?? listener,
+    logUpgrade: access?.upgraded,
+  };
 }
 
 function openAccessLog(http: WorkerHttpConfig, log: WorkerLog) {

@@ -23,7 +23,9 @@ import { dropPrivilegesOrExit } from './drop-privileges.ts';
 import { withForwardedHeaders } from './proxy/forwarded-headers.ts';
 import { guardListener } from './guard-listener.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { loadApp } from './load-app.ts';
+import { adoptServer, type AdoptedServer } from './app-server/adopt-server.ts';
+import { bootApp, type BootAppOptions } from './app-server/boot-app.ts';
+import type { LoadAppResult } from './load-app.ts';
 import { flushToMaster, postToMaster } from './master-channel.ts';
 import { createRecycling, type Recycling } from './recycling.ts';
 import { createRequestStats, type RequestStats } from './request-stats.ts';
@@ -53,7 +55,7 @@ const config = readWorkerBootConfig(process.env);
 // First: ps names the worker from the start, and nothing after this line runs as root.
 process.title = config.title;
 await dropPrivilegesOrExit(config.identity);
-const { log, withAccessLog } = openWorkerLogs(config);
+const { log, withAccessLog, logUpgrade } = openWorkerLogs(config);
 const hooks = createWorkerHooks(config, log);
 // Every way out from here on passes through it, so `workerExit` runs once, last.
 const exitWorker = exitAfterHook(hooks, (code) => process.exit(code));
@@ -94,12 +96,13 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   const hooksLoaded = await hooks.load();
   if (!hooksLoaded.ok) return failBoot(ExitCode.WorkerBootError, hooksLoaded);
   await hooks.run('postFork');
-  const loaded = await loadApp(config.app, config.cwd);
+  const loaded = await bootApp(bootAppOptions(config));
   // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
   if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
   await hooks.run('postWorkerInit');
   postToMaster({ act: 'booted' });
-  const guarded = guardListener(loaded.listener, (error, req) =>
+  const { appListener, adopted } = servedBy(loaded);
+  const guarded = guardListener(appListener, (error, req) =>
     log.error(`${req.method ?? '?'} ${req.url ?? '?'} failed`, error),
   );
   // Forwarded headers from untrusted peers go before a preRequest hook could believe them.
@@ -121,6 +124,8 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
       onResponseClosed,
       // A standby (--standby) listens, then waits with accept stopped until it is promoted.
       hold: standbyHold(config, watchdog),
+      server: adopted,
+      onUpgrade: logUpgrade,
     });
     if (!stop.serving(serving)) return;
     watchdog.serving();
@@ -139,7 +144,7 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
 
 /** `--check-config`: load the app, report `booted`, exit 0; or fail the boot as usual. */
 async function checkAppLoads(config: WorkerBootConfig): Promise<void> {
-  const loaded = await loadApp(config.app, config.cwd);
+  const loaded = await bootApp(bootAppOptions(config));
   if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
   await flushToMaster({ act: 'booted' });
   process.exit(ExitCode.Ok);
@@ -153,6 +158,28 @@ async function failBoot(
   if (failure.cause !== undefined) log.error(what, failure.cause);
   await flushToMaster({ act: 'boot-failed', exitCode, reason: failure.reason });
   exitWorker(exitCode);
+}
+
+function bootAppOptions(config: WorkerBootConfig): BootAppOptions {
+  return {
+    app: config.app,
+    cwd: config.cwd,
+    bootTimeoutMs: config.bootTimeoutMs,
+    bindUrls: config.listeners.map((listener) => listener.url),
+    log,
+    fatal: (exitCode, reason, cause) =>
+      void failBoot(exitCode, { reason, cause }, `cannot run '${config.app}'`),
+  };
+}
+
+/** The app's own listeners, and its server when it brought one. */
+function servedBy(loaded: Extract<LoadAppResult, { ok: true }>): {
+  appListener: RequestListener;
+  adopted: AdoptedServer | undefined;
+} {
+  if (loaded.listener !== undefined) return { appListener: loaded.listener, adopted: undefined };
+  const adopted = adoptServer(loaded.server);
+  return { appListener: adopted.appListener, adopted };
 }
 
 function observeRequests(listener: RequestListener, recycling: Recycling): RequestListener {

@@ -130,6 +130,7 @@ function bootConfigFor(
     workerConnections: 1000,
     heartbeatMs: 100,
     orphanGraceMs: 5000,
+    upgradeGraceMs: 5000,
     logLevel: 'info',
     timeoutMs: 30_000,
     bootTimeoutMs: 30_000,

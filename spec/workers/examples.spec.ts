@@ -11,6 +11,7 @@ for (const example of ['hello.js', 'fetch.mjs', 'hello.ts', 'express.mjs', 'stuc
   test(`examples/${example} says hello`, async (t) => {
     const loaded = await loadApp(example, examples);
     if (!loaded.ok) return t.fail(loaded.reason);
+    if (loaded.listener === undefined) return t.fail('served as a server, not a listener');
     const port = await serveInProcess(t, loaded.listener);
     const response = await get(port, '/');
     t.is(response.status, 200);

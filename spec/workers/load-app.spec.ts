@@ -39,6 +39,7 @@ for (const [spec, path, body] of accepted) {
   test(`serves ${spec}`, async (t) => {
     const loaded = await loadApp(spec, appFixtures);
     if (!loaded.ok) return t.fail(loaded.reason);
+    if (loaded.listener === undefined) return t.fail('served as a server, not a listener');
     const port = await serveInProcess(t, loaded.listener);
     t.is((await get(port, path)).body, body);
   });

@@ -5,7 +5,8 @@
  * written with one `write(2)` within 10 ms, never larger than what lands whole, and flushed
  * before a reopen and at exit, so no line is lost or split.
  */
-import { ServerResponse, type RequestListener } from 'node:http';
+import { ServerResponse, type IncomingMessage, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LogDestination } from '../../logging/log-destination.ts';
 import { compileAccessFormat, type AccessFormatter } from './format.ts';
@@ -13,6 +14,11 @@ import { compileAccessFormat, type AccessFormatter } from './format.ts';
 export interface AccessLog {
   /** Wraps the outermost listener: the clock starts as the request arrives. */
   wrap(listener: RequestListener): RequestListener;
+  /**
+   * Logs an upgraded connection (a WebSocket) when it closes: status 101, the bytes written to
+   * it and how long it was open.
+   */
+  upgraded(req: IncomingMessage, socket: Socket): void;
   /** Writes the lines still batched. */
   flush(): void;
   /** Flushes, then opens the file again (after logrotate renamed it). */
@@ -48,6 +54,15 @@ export function createAccessLog(destination: LogDestination, format: string): Ac
       res.on('close', onClose);
       listener(req, res);
     },
+    upgraded(req, socket) {
+      const start = performance.now();
+      const before = socket.bytesWritten;
+      socket.once('close', () => {
+        const elapsedMs = performance.now() - start;
+        const sent = socket.bytesWritten - before;
+        batch.push(`${formatLine({ req, res: SWITCHED, sent, elapsedMs })}\n`);
+      });
+    },
     flush: batch.flush,
     reopen() {
       batch.flush();
@@ -60,6 +75,9 @@ function lineOf(res: ServerResponse, tracking: Tracking, formatLine: AccessForma
   const elapsedMs = performance.now() - tracking.start;
   return formatLine({ req: res.req, res, sent: tracking.sent, elapsedMs });
 }
+
+/** What the format reads of a response, for a connection that switched protocols. */
+const SWITCHED = { statusCode: 101, getHeader: () => undefined } as unknown as ServerResponse;
 
 let counting = false;
 

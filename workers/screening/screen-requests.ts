@@ -65,7 +65,9 @@ export function parserOptions(limits: RequestLimits, log: WorkerLog): ServerOpti
  */
 export function screenParserErrors(server: Server, limits: RequestLimits, log: WorkerLog): void {
   server.maxHeadersCount = headersCount(limits);
-  server.on('clientError', answerClientErrors(log));
+  // An app's own server may answer its parser errors itself (Fastify does): two answers on one
+  // socket would garble both.
+  if (server.listenerCount('clientError') === 0) server.on('clientError', answerClientErrors(log));
 }
 
 function warnInvalid(log: WorkerLog, req: IncomingMessage, reason: string): void {
