@@ -152,6 +152,7 @@ function workerHttpConfig(settings: Settings): WorkerHttpConfig {
             keyfile: resolve(keyfile),
             caCerts: caCerts === undefined ? undefined : resolve(caCerts),
             certReqs,
+            http2: settings.http2,
           },
   };
 }

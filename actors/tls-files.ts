@@ -13,7 +13,8 @@ import { createSecureContext } from 'node:tls';
 import { TlsFileError } from '../errors.ts';
 import type { Settings } from '../settings/settings.ts';
 
-type TlsSettings = Pick<Settings, 'certfile' | 'keyfile' | 'caCerts'>;
+type TlsSettings = Pick<Settings, 'certfile' | 'keyfile' | 'caCerts'> &
+  Partial<Pick<Settings, 'http2' | 'workerClass'>>;
 
 /**
  * Does nothing without TLS settings; otherwise reads each file and builds the TLS context the
@@ -25,6 +26,16 @@ type TlsSettings = Pick<Settings, 'certfile' | 'keyfile' | 'caCerts'>;
  */
 export function checkTlsFiles(settings: TlsSettings): void {
   const { certfile, keyfile, caCerts } = settings;
+  if (settings.http2 === true && (certfile === undefined || keyfile === undefined)) {
+    throw new TlsFileError(
+      '--http2 needs --certfile and --keyfile: HTTP/2 is served over TLS (ALPN h2); cleartext h2c is not',
+    );
+  }
+  if (settings.http2 === true && settings.workerClass === 'sync') {
+    throw new TlsFileError(
+      '--http2 needs -k async: HTTP/2 carries many requests on one connection, and sync serves one at a time',
+    );
+  }
   if (certfile === undefined && keyfile === undefined && caCerts === undefined) return;
   if (certfile === undefined || keyfile === undefined) {
     throw new TlsFileError(

@@ -126,6 +126,8 @@ export interface WorkerTlsConfig {
   keyfile: string;
   caCerts: string | undefined;
   certReqs: 'none' | 'optional' | 'required';
+  /** Offer h2 in ALPN and serve HTTP/2 to the clients that take it (--http2). */
+  http2: boolean;
 }
 
 /** A user and group to switch to, as the master resolved them from names or ids. */

@@ -488,6 +488,18 @@ export const settingsTable = [
       "Whether clients must present a certificate: `none` (Gunicorn's 0, the default), `optional` (1: checked against `--ca-certs` when given) or `required` (2: a client without a valid one is refused).",
   }),
   defineSetting({
+    name: 'http2',
+    section: 'TLS',
+    cli: { long: '--http2' },
+    type: 'boolean',
+    metavar: '',
+    default: false,
+    validate: flag,
+    summary: 'serve HTTP/2 on the TLS sockets (ALPN h2), HTTP/1.1 to clients without it',
+    description:
+      "Offer HTTP/2 in the TLS handshake (ALPN `h2`, then `http/1.1`): clients that take it are served HTTP/2, the others HTTP/1.1 as before, on the same sockets. Needs `--certfile` and `--keyfile` (cleartext h2c is not served). Apps see Node's HTTP/2 compatibility request and response, so request-listener and fetch-style apps work unchanged; an app's own server (an exported `http.Server`, a `server.js`) stays HTTP/1. Strict requests, the limits, the access log and the graceful stop (GOAWAY, then the grace) apply to each stream. See docs/proxies-and-tls.md.",
+  }),
+  defineSetting({
     name: 'pid',
     section: 'Server mechanics',
     cli: { short: '-p', long: '--pid' },

@@ -108,6 +108,7 @@ export interface Settings {
   proxyAllowFrom: string;
   /** TLS certificate chain (PEM); with keyfile, the workers serve HTTPS. */
   certfile: string | undefined;
+  http2: boolean;
   /** TLS private key (PEM). */
   keyfile: string | undefined;
   /** CA certificates (PEM) that client certificates are checked against. */

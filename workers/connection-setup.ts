@@ -29,14 +29,15 @@ const FALLBACK_TIMEOUT_MS = 10_000;
  * The function that takes over a server's 'connection' event, or undefined when neither the
  * PROXY protocol nor TLS is on. The trust list and the TLS files are read once, here. With
  * `tls: false` corral's TLS is left out (the app's own https server does its own), and the
- * worker says so once when --certfile was given.
+ * worker says so once when --certfile was given. With `http2`, a connection whose client chose
+ * `h2` in ALPN goes there instead of to the HTTP/1 server.
  *
  * @example
  * const setup = createConnectionSetup({ config, listener, log }, { tls: true });
  */
 export async function createConnectionSetup(
   context: ServeContext,
-  { tls }: { tls: boolean },
+  { tls, http2 }: { tls: boolean; http2?: (socket: TLSSocket) => void },
 ): Promise<((server: Server) => void) | undefined> {
   const http = tls ? context.config.http : withoutTls(context);
   if (!http.proxyProtocol && http.tls === undefined) return undefined;
@@ -49,6 +50,9 @@ export async function createConnectionSetup(
     server.removeAllListeners('connection');
     const deliver: Deliver = (socket, client, raw) => {
       if (client !== undefined) setClientAddress(socket, client, raw);
+      if (http2 !== undefined && (socket as TLSSocket).alpnProtocol === 'h2') {
+        return http2(socket as TLSSocket);
+      }
       for (const listener of listeners) listener.call(server, socket);
     };
     const secure =

@@ -32,10 +32,12 @@ function bodyOf(status: number): string {
 export function refuse(res: ServerResponse, status: RefusalStatus): void {
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   const body = bodyOf(status);
+  // HTTP/2 forbids connection-specific fields; its stream ends with the response anyway.
+  const http2 = (res as { stream?: unknown }).stream !== undefined;
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    connection: 'close',
+    ...(!http2 && { connection: 'close' }),
   });
   res.end(body);
 }

@@ -46,7 +46,9 @@ export function fetchToListener(app: FetchApp): RequestListener {
 function toWebRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+    const name = req.rawHeaders[i] as string;
+    // HTTP/2's pseudo-headers (:method, :path, ...) are not fields; fetch's Headers refuses them.
+    if (name.charCodeAt(0) !== 0x3a) headers.append(name, req.rawHeaders[i + 1] as string);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers, signal };
@@ -61,7 +63,8 @@ function toWebRequest(req: IncomingMessage, signal: AbortSignal): Request {
 function requestUrl(req: IncomingMessage): string {
   const path = req.url ?? '/';
   try {
-    return new URL(path, `http://${req.headers.host ?? 'localhost'}`).href;
+    const host = req.headers.host ?? req.headers[':authority'] ?? 'localhost';
+    return new URL(path, `http://${String(host)}`).href;
   } catch {
     // A Host header that is not a valid authority: keep the path, drop the host.
     return new URL(path, 'http://localhost').href;
@@ -74,7 +77,9 @@ async function writeWebResponse(
   res: ServerResponse,
 ): Promise<void> {
   res.statusCode = response.status;
-  if (response.statusText !== '') res.statusMessage = response.statusText;
+  // HTTP/2 has no reason phrase (its compatibility response warns when one is set).
+  const http2 = (res as { stream?: unknown }).stream !== undefined;
+  if (response.statusText !== '' && !http2) res.statusMessage = response.statusText;
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') res.setHeader(name, value);
   }

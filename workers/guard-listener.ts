@@ -39,7 +39,9 @@ function answerWithError(res: ServerResponse): void {
   if (res.headersSent) {
     // A partial response cannot be turned into an error. What was written still goes out, then
     // the connection ends short of the response's end: that is how the client learns it failed.
-    if (res.socket !== null) res.socket.destroySoon();
+    // On HTTP/2 (a compatibility response has a stream) only the stream is reset.
+    const http2 = (res as { stream?: unknown }).stream !== undefined;
+    if (res.socket !== null && !http2) res.socket.destroySoon();
     else res.destroy();
     return;
   }

@@ -15,6 +15,8 @@ import type { AdoptedServer } from './app-server/adopt-server.ts';
 import { listenDirectly } from './app-server/listen-intercept.ts';
 import { createConnectionTracker, type ConnectionTracker } from './connection-tracker.ts';
 import { createConnectionSetup } from './connection-setup.ts';
+import { createHttp2Side, type Http2Side } from './http2/http2-side.ts';
+import { headerBlockSize } from './screening/request-limits.ts';
 import { parserOptions, screenParserErrors } from './screening/screen-requests.ts';
 import { serverTimeouts } from './server-timeouts.ts';
 import type { ServeContext, Serving } from './worker-class.ts';
@@ -41,22 +43,35 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   // A held standby listens with accept stopped, so its promotion is one readStart away.
   if (context.hold !== undefined) gate.close();
   const admission = policy.admission?.(gate);
+  let h2: Http2Side | undefined;
+  // Stop accepting at the limit so the kernel gives the next connection to a sibling.
+  const applyLimit = (): void => {
+    if (admission !== undefined) return;
+    const open = tracker.openConnections() + (h2?.openConnections() ?? 0);
+    if (open >= policy.connectionLimit) gate.close();
+    else gate.open();
+  };
   const tracker = createConnectionTracker({
     closeAfterEachResponse: policy.closeAfterEachResponse,
     onResponseClosed: context.onResponseClosed,
     upgradeGraceMs: context.config.upgradeGraceMs,
-    // Stop accepting at the limit so the kernel gives the next connection to a sibling.
-    onCount: (open) => {
-      if (admission !== undefined) return;
-      if (open >= policy.connectionLimit) gate.close();
-      else gate.open();
-    },
+    onCount: applyLimit,
   });
   const handler = tracker.wrap(context.listener);
   const adopted = context.server;
-  // The app's own https server keeps its own certificate (docs/apps.md).
-  const setUpConnections = await createConnectionSetup(context, { tls: adopted?.ownTls !== true });
   const { http } = context.config;
+  // HTTP/2 is corral's own servers' (an app's server stays what the app made).
+  if (http.tls?.http2 === true && adopted === undefined) {
+    h2 = await createHttp2Side(handler, {
+      maxHeaderListSize: headerBlockSize(http),
+      onCount: applyLimit,
+    });
+  }
+  const setUpConnections = await createConnectionSetup(context, {
+    // The app's own https server keeps its own certificate (docs/apps.md).
+    tls: adopted?.ownTls !== true,
+    http2: h2?.accept,
+  });
   const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
   const prepare = (server: Server): Server => {
     screenParserErrors(server, http, context.log);
@@ -81,11 +96,20 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
     await context.hold();
     gate.open();
   }
+  if (h2 === undefined) {
+    return {
+      inFlight: tracker.inFlight,
+      openConnections: tracker.openConnections,
+      drain: () => tracker.drain(servers),
+      destroy: () => tracker.destroy(servers),
+    };
+  }
+  const side = h2;
   return {
-    inFlight: tracker.inFlight,
-    openConnections: tracker.openConnections,
-    drain: () => tracker.drain(servers),
-    destroy: () => tracker.destroy(servers),
+    inFlight: () => tracker.inFlight() + side.inFlight(),
+    openConnections: () => tracker.openConnections() + side.openConnections(),
+    drain: () => Promise.all([tracker.drain(servers), side.drain()]).then(() => undefined),
+    destroy: () => Promise.all([tracker.destroy(servers), side.destroy()]).then(() => undefined),
   };
 }
 

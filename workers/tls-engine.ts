@@ -42,7 +42,7 @@ export function readTlsOptions(tls: WorkerTlsConfig, handshakeTimeoutMs: number)
     ca: tls.caCerts === undefined ? undefined : readTlsFile('--ca-certs', tls.caCerts),
     requestCert: tls.certReqs !== 'none',
     rejectUnauthorized: tls.certReqs === 'required',
-    ALPNProtocols: ['http/1.1'],
+    ALPNProtocols: tls.http2 ? ['h2', 'http/1.1'] : ['http/1.1'],
     handshakeTimeout: handshakeTimeoutMs,
   };
 }

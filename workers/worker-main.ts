@@ -22,6 +22,7 @@ import { asyncWorker } from './async-worker.ts';
 import { dropPrivilegesOrExit } from './drop-privileges.ts';
 import { withForwardedHeaders } from './proxy/forwarded-headers.ts';
 import { guardListener } from './guard-listener.ts';
+import { http2Refusal } from './http2/http2-apps.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { adoptServer, type AdoptedServer } from './app-server/adopt-server.ts';
 import { bootApp, type BootAppOptions } from './app-server/boot-app.ts';
@@ -99,6 +100,10 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   const loaded = await bootApp(bootAppOptions(config));
   // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
   if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
+  const refusal =
+    config.http.tls?.http2 === true ? loaded.listener && http2Refusal(loaded.listener) : undefined;
+  if (refusal !== undefined)
+    return failBoot(ExitCode.AppLoadError, { reason: `--http2: ${refusal}` });
   await hooks.run('postWorkerInit');
   postToMaster({ act: 'booted' });
   const { appListener, adopted } = servedBy(loaded);

@@ -28,6 +28,8 @@ export interface AccessLog {
 interface Tracking {
   start: number;
   sent: number;
+  /** Read at the start for an HTTP/2 stream, whose socket is gone by its end. */
+  peer: string | undefined;
 }
 
 // A WeakMap, not a property on the response: adding one to every response would give Node's
@@ -41,7 +43,7 @@ const tracked = new WeakMap<ServerResponse, Tracking>();
  * server.on('request', access.wrap(app));
  */
 export function createAccessLog(destination: LogDestination, format: string): AccessLog {
-  countSentBytes();
+  countSentBytes(ServerResponse.prototype as unknown as Writes);
   const batch = createLineBatch(destination);
   const formatLine = compileAccessFormat(format);
   function onClose(this: ServerResponse): void {
@@ -50,7 +52,13 @@ export function createAccessLog(destination: LogDestination, format: string): Ac
   }
   return {
     wrap: (listener) => (req, res) => {
-      tracked.set(res, { start: performance.now(), sent: 0 });
+      let peer: string | undefined;
+      // HTTP/2's compatibility response (--http2) is a class of its own, counted once seen.
+      if (!(res instanceof ServerResponse)) {
+        countSentBytes(Object.getPrototypeOf(res) as Writes, { endWrites: true });
+        peer = req.socket.remoteAddress;
+      }
+      tracked.set(res, { start: performance.now(), sent: 0, peer });
       res.on('close', onClose);
       listener(req, res);
     },
@@ -73,42 +81,54 @@ export function createAccessLog(destination: LogDestination, format: string): Ac
 
 function lineOf(res: ServerResponse, tracking: Tracking, formatLine: AccessFormatter): string {
   const elapsedMs = performance.now() - tracking.start;
-  return formatLine({ req: res.req, res, sent: tracking.sent, elapsedMs });
+  return formatLine({ req: res.req, res, sent: tracking.sent, elapsedMs, peer: tracking.peer });
 }
 
 /** What the format reads of a response, for a connection that switched protocols. */
 const SWITCHED = { statusCode: 101, getHeader: () => undefined } as unknown as ServerResponse;
 
-let counting = false;
+/** The two methods a response's body goes through, on whichever response class. */
+interface Writes {
+  write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean;
+  end(chunk?: unknown, encoding?: unknown, callback?: unknown): unknown;
+}
+
+const counted = new WeakSet<Writes>();
 
 /**
  * Counts the body bytes the app hands to `write` and `end`, as Gunicorn's `resp.sent` does.
  * Patched once on the prototype, in this worker process only: a method assigned to each
  * response would cost the same shape change as a property.
  */
-function countSentBytes(): void {
-  if (counting) return;
-  counting = true;
-  const { write, end } = ServerResponse.prototype;
-  // Fixed arities: a rest parameter would allocate an array on every call.
-  ServerResponse.prototype.write = function countingWrite(
-    this: ServerResponse,
-    chunk: unknown,
-    encoding?: unknown,
-    callback?: unknown,
-  ) {
-    addSent(this, chunk, encoding);
-    return write.call(this, chunk, encoding as BufferEncoding, callback as () => void);
-  } as ServerResponse['write'];
-  ServerResponse.prototype.end = function countingEnd(
+function countSentBytes(prototype: Writes, { endWrites = false } = {}): void {
+  if (counted.has(prototype)) return;
+  counted.add(prototype);
+  const { write, end } = prototype;
+  // HTTP/2's compatibility `end(chunk)` hands its chunk to `write`, which counts it already.
+  if (endWrites) return void (prototype.write = countingWrite(write));
+  prototype.write = countingWrite(write);
+  prototype.end = function countingEnd(
     this: ServerResponse,
     chunk?: unknown,
     encoding?: unknown,
     callback?: unknown,
   ) {
     addSent(this, chunk, encoding);
-    return end.call(this, chunk, encoding as BufferEncoding, callback as () => void);
-  } as ServerResponse['end'];
+    return end.call(this, chunk, encoding, callback);
+  };
+}
+
+function countingWrite(write: Writes['write']): Writes['write'] {
+  // Fixed arities: a rest parameter would allocate an array on every call.
+  return function countingWrite(
+    this: ServerResponse,
+    chunk: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ) {
+    addSent(this, chunk, encoding);
+    return write.call(this, chunk, encoding, callback);
+  };
 }
 
 function addSent(res: ServerResponse, chunk: unknown, encoding: unknown): void {

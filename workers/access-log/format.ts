@@ -14,6 +14,11 @@ export interface AccessRecord {
   sent: number;
   /** From the request's arrival to the response's end, in milliseconds. */
   elapsedMs: number;
+  /**
+   * The client's address when the socket cannot be asked at the end (an HTTP/2 stream is
+   * detached from its session by then).
+   */
+  peer?: string | undefined;
 }
 
 export type AccessFormatter = (record: AccessRecord) => string;
@@ -87,7 +92,7 @@ function headerText(value: string | number | string[] | undefined): string {
 }
 
 const atoms: Record<string, Atom> = {
-  h: ({ req }) => req.socket.remoteAddress ?? '',
+  h: ({ req, peer }) => peer ?? req.socket.remoteAddress ?? '',
   l: () => '-',
   u: ({ req }) => basicAuthUser(req.headers.authorization),
   t: () => accessTimestamp(Date.now()),

@@ -66,10 +66,15 @@ function stripForwarded(req: IncomingMessage): void {
   }
   // Node builds `headers` and `headersDistinct` from rawHeaders when first read, counting the
   // original number of lines: build them now, before rawHeaders shrinks, and prune all three.
-  const { headers, headersDistinct } = req;
+  // (HTTP/2's compatibility request has no headersDistinct, and rawHeaders only as a getter.)
+  const { headers } = req;
+  const distinct = (req as { headersDistinct?: Record<string, unknown> }).headersDistinct ?? {};
   for (const name of Object.keys(headers)) if (isForwarded(name)) delete headers[name];
-  for (const name of Object.keys(headersDistinct)) {
-    if (isForwarded(name)) delete headersDistinct[name];
-  }
-  req.rawHeaders = kept;
+  for (const name of Object.keys(distinct)) if (isForwarded(name)) delete distinct[name];
+  Object.defineProperty(req, 'rawHeaders', {
+    value: kept,
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
 }

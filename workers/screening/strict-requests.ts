@@ -52,11 +52,16 @@ let lastValidHost: string | undefined;
  * breaksProtocol(req); // { status: 400, reason: 'more than one Host field' } for a second Host
  */
 export function breaksProtocol(req: IncomingMessage): Refusal | undefined {
-  // RFC 9112 §2.3: this connection speaks HTTP/1.0 and HTTP/1.1 only.
-  if (req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) {
+  // RFC 9112 §2.3: this connection speaks HTTP/1.0 and HTTP/1.1 only. An HTTP/2 stream
+  // (--http2: Node's compatibility request has one) was framed by nghttp2 instead.
+  if ((req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) && !isHttp2(req)) {
     return { status: 400, reason: `HTTP version ${req.httpVersion} on an HTTP/1.1 connection` };
   }
   return badTarget(req) ?? badFields(req);
+}
+
+function isHttp2(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 2 && (req as { stream?: unknown }).stream !== undefined;
 }
 
 /** RFC 9112 §3.2: the request-target forms, and which methods may use them. */
