@@ -319,7 +319,15 @@ test.serial("a script's own server gets strict requests, limits and the access l
   await stoppedCleanly(t, corral);
 });
 
-for (const example of ['examples/server.js', 'examples/websocket.mjs', 'examples/fastify.mjs']) {
+const appExamples = [
+  'examples/server.js',
+  'examples/websocket.mjs',
+  'examples/fastify.mjs',
+  'examples/nest-express.mjs',
+  'examples/nest-fastify.mjs',
+];
+
+for (const example of appExamples) {
   test.serial(`${example} serves as its comment says`, async (t) => {
     const { corral, port } = await serve(t, [example, '-w', '2']);
     const { status, body } = await get(port, '/');
