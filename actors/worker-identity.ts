@@ -1,7 +1,7 @@
 /**
  * `--user` / `--group`, resolved in the master when it starts (and again on HUP): names become
  * ids here, once, so a mistake is an error before anything is bound or written, and the workers
- * only switch to the ids they are given (workers/drop-privileges.ts).
+ * only switch to the ids they are given (workers/lifecycle/drop-privileges.ts).
  *
  * A numeric id with no account is accepted, as containers often run with an arbitrary uid; such
  * a user has no supplementary groups and, without `--group`, keeps the master's group.

@@ -41,7 +41,7 @@ export type WorkerMessage =
    */
   | { act: 'recycle'; reason: RecycleReason; detail: string };
 
-/** `uncaught`: an exception or rejection outside any request (workers/uncaught-errors.ts). */
+/** `uncaught`: an exception or rejection outside any request (workers/lifecycle/uncaught-errors.ts). */
 export type RecycleReason = 'max-requests' | 'memory' | 'uncaught';
 
 /** Master to worker. */

@@ -83,7 +83,7 @@ export interface WorkerBootConfig {
   checkOnly?: boolean;
   /**
    * Start as a standby (`--standby`): load the app, report `booted` then `standby`, and listen
-   * only once the master sends `promote` (workers/standby.ts).
+   * only once the master sends `promote` (workers/lifecycle/standby.ts).
    */
   standby?: boolean;
   /**

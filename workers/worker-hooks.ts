@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { configObjectOf, pickHooks, type HookWorker, type WorkerHooks } from '../protocol/hooks.ts';
 import { runHook } from '../protocol/run-hook.ts';
 import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
-import { importModule } from './import-module.mjs';
+import { importModule } from './app/import-module.mjs';
 import type { WorkerLog } from './worker-log.ts';
 
 type WorkerHookName = keyof WorkerHooks;

@@ -18,30 +18,30 @@
 import type { RequestListener } from 'node:http';
 import { ExitCode } from '../protocol/exit-codes.ts';
 import { readWorkerBootConfig, type WorkerBootConfig } from '../protocol/worker-boot.ts';
-import { asyncWorker } from './async-worker.ts';
-import { dropPrivilegesOrExit } from './drop-privileges.ts';
+import { asyncWorker } from './classes/async-worker.ts';
+import { dropPrivilegesOrExit } from './lifecycle/drop-privileges.ts';
 import { withForwardedHeaders } from './proxy/forwarded-headers.ts';
-import { guardListener } from './guard-listener.ts';
+import { guardListener } from './requests/guard-listener.ts';
 import { http2Refusal } from './http2/http2-apps.ts';
-import { startHeartbeat } from './heartbeat.ts';
-import { adoptServer, type AdoptedServer } from './app-server/adopt-server.ts';
-import { bootApp, type BootAppOptions } from './app-server/boot-app.ts';
-import type { LoadAppResult } from './load-app.ts';
-import { flushToMaster, postToMaster } from './master-channel.ts';
-import { createRecycling, type Recycling } from './recycling.ts';
-import { createRequestStats, type RequestStats } from './request-stats.ts';
-import { withRequestHooks } from './request-hooks.ts';
-import { standbyHold } from './standby.ts';
+import { startHeartbeat } from './lifecycle/heartbeat.ts';
+import { adoptServer, type AdoptedServer } from './app/adopt-server.ts';
+import { bootApp, type BootAppOptions } from './app/boot-app.ts';
+import type { LoadAppResult } from './app/load-app.ts';
+import { flushToMaster, postToMaster } from './lifecycle/master-channel.ts';
+import { createRecycling, type Recycling } from './lifecycle/recycling.ts';
+import { createRequestStats, type RequestStats } from './requests/request-stats.ts';
+import { withRequestHooks } from './requests/request-hooks.ts';
+import { standbyHold } from './lifecycle/standby.ts';
 import { watchdogFor, type StallWatchdog } from './stall/watchdog.ts';
-import { exitAfterHook, installStopSignals } from './stop-signals.ts';
+import { exitAfterHook, installStopSignals } from './lifecycle/stop-signals.ts';
 import { screenRequests } from './screening/screen-requests.ts';
-import { syncWorker } from './sync-worker.ts';
-import { TlsFileUnreadable } from './tls-engine.ts';
-import { replaceOnUncaught } from './uncaught-errors.ts';
-import type { WorkerClass } from './worker-class.ts';
+import { syncWorker } from './classes/sync-worker.ts';
+import { TlsFileUnreadable } from './serving/tls-engine.ts';
+import { replaceOnUncaught } from './lifecycle/uncaught-errors.ts';
+import type { WorkerClass } from './classes/worker-class.ts';
 import { createWorkerHooks, type WorkerHookRunner } from './worker-hooks.ts';
 import { openWorkerLogs, type WorkerLog } from './worker-log.ts';
-import { createStopControl, type StopControl } from './worker-stop.ts';
+import { createStopControl, type StopControl } from './lifecycle/worker-stop.ts';
 
 const workerClasses: Record<WorkerBootConfig['workerClass'], WorkerClass> = {
   async: asyncWorker,

@@ -39,7 +39,7 @@ export const SOURCE_EXTENSIONS = [
 /** Editors save a file in a burst of events; one reload answers them all. */
 export const RELOAD_DEBOUNCE_MS = 250;
 
-// `module:export` or `module:factory(...)`, as workers/app-spec.ts reads APP_MODULE.
+// `module:export` or `module:factory(...)`, as workers/app/app-spec.ts reads APP_MODULE.
 const appExport = /^(.+?):[A-Za-z_$][\w$]*(?:\(.*\))?$/s;
 
 /**

@@ -1,12 +1,12 @@
 /**
  * A bare HTTP server behind a worker's connection tracker, with or without the request counts
- * the tracker hands to workers/request-stats.ts (`off` or `counts` as argv[2]); prints its port.
+ * the tracker hands to workers/requests/request-stats.ts (`off` or `counts` as argv[2]); prints its port.
  * Used by bench/request-counting-cost.ts to measure counting alone, without the master.
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createConnectionTracker } from '../../workers/connection-tracker.ts';
-import { createRequestStats } from '../../workers/request-stats.ts';
+import { createConnectionTracker } from '../../workers/serving/connection-tracker.ts';
+import { createRequestStats } from '../../workers/requests/request-stats.ts';
 
 const level = process.argv[2] === 'counts' ? 'counts' : 'off';
 const app: RequestListener = (_req, res) => {

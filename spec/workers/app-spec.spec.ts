@@ -1,6 +1,6 @@
 // APP_MODULE parsing: module, `:export`, `:factory()` with JSON-literal arguments.
 import test from 'ava';
-import { parseAppSpec } from '../../workers/app-spec.ts';
+import { parseAppSpec } from '../../workers/app/app-spec.ts';
 
 test('a bare module', (t) => {
   t.deepEqual(parseAppSpec('app.js'), { ok: true, module: 'app.js' });

@@ -1,7 +1,7 @@
 // The apps in examples/ load and answer, as the README's `npx corral examples/hello.js` expects.
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { loadApp } from '../../workers/load-app.ts';
+import { loadApp } from '../../workers/app/load-app.ts';
 import { get } from '../helpers/http-client.ts';
 import { serveInProcess } from '../helpers/serve-in-process.ts';
 

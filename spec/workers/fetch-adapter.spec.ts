@@ -2,9 +2,9 @@
 // and status, status text, headers (each Set-Cookie separately) and a streamed body come back.
 import test from 'ava';
 import http from 'node:http';
-import type { FetchApp } from '../../workers/fetch-adapter.ts';
-import { fetchToListener } from '../../workers/fetch-adapter.ts';
-import { guardListener } from '../../workers/guard-listener.ts';
+import type { FetchApp } from '../../workers/app/fetch-adapter.ts';
+import { fetchToListener } from '../../workers/app/fetch-adapter.ts';
+import { guardListener } from '../../workers/requests/guard-listener.ts';
 import { get } from '../helpers/http-client.ts';
 import { serveInProcess } from '../helpers/serve-in-process.ts';
 

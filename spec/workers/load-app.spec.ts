@@ -4,7 +4,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { ExitCode, type BootFailureCode } from '../../protocol/exit-codes.ts';
-import { loadApp, type LoadAppResult } from '../../workers/load-app.ts';
+import { loadApp, type LoadAppResult } from '../../workers/app/load-app.ts';
 import { get } from '../helpers/http-client.ts';
 import { serveInProcess } from '../helpers/serve-in-process.ts';
 import { appFixtures } from '../helpers/worker-harness.ts';

@@ -2,9 +2,12 @@
 // once, and the memory ceiling that forgives a brief peak.
 import test from 'ava';
 import type { WorkerMessage } from '../../protocol/ipc-messages.ts';
-import { countRequests, requestLimit } from '../../workers/max-requests.ts';
-import { CHECKS_ABOVE_CEILING, watchMemoryCeiling } from '../../workers/memory-ceiling.ts';
-import { createRecycling } from '../../workers/recycling.ts';
+import { countRequests, requestLimit } from '../../workers/lifecycle/max-requests.ts';
+import {
+  CHECKS_ABOVE_CEILING,
+  watchMemoryCeiling,
+} from '../../workers/lifecycle/memory-ceiling.ts';
+import { createRecycling } from '../../workers/lifecycle/recycling.ts';
 
 const MIB = 1024 * 1024;
 

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { withRequestHooks } from '../../workers/request-hooks.ts';
+import { withRequestHooks } from '../../workers/requests/request-hooks.ts';
 import type { WorkerHookRunner } from '../../workers/worker-hooks.ts';
 
 type Hooks = Partial<Record<'preRequest' | 'postRequest', () => Promise<void> | undefined>>;

@@ -2,8 +2,8 @@ import test, { type ExecutionContext } from 'ava';
 import { createServer, request, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DURATION_BUCKETS_S } from '../../protocol/worker-stats.ts';
-import { createRequestStats, MAX_SAMPLES_PER_BEAT } from '../../workers/request-stats.ts';
-import { createConnectionTracker } from '../../workers/connection-tracker.ts';
+import { createRequestStats, MAX_SAMPLES_PER_BEAT } from '../../workers/requests/request-stats.ts';
+import { createConnectionTracker } from '../../workers/serving/connection-tracker.ts';
 
 const app: RequestListener = (req, res) => {
   res.statusCode = req.url === '/missing' ? 404 : 200;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createServer } from 'node:http';
-import { serverTimeouts } from '../../workers/server-timeouts.ts';
+import { serverTimeouts } from '../../workers/serving/server-timeouts.ts';
 
 const cases = [
   { given: [10_000, 300_000], expected: [10_000, 300_000, 1_000], what: 'the defaults' },

@@ -12,7 +12,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { rawRefusal, type RefusalStatus } from '../error-responses.ts';
+import { rawRefusal, type RefusalStatus } from '../requests/error-responses.ts';
 import type { WorkerLog } from '../worker-log.ts';
 
 /** How long a refused connection stays half-closed, draining what the client still sends. */

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WorkerHttpConfig } from '../../protocol/worker-boot.ts';
-import type { Refusal } from '../error-responses.ts';
+import type { Refusal } from '../requests/error-responses.ts';
 
 export type RequestLimits = Pick<
   WorkerHttpConfig,

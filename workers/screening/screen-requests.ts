@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerOptions } from 'node:http';
 import type { Server } from 'node:http';
-import { refuse } from '../error-responses.ts';
+import { refuse } from '../requests/error-responses.ts';
 import { answerClientErrors } from './client-errors.ts';
 import {
   exceedsLimits,

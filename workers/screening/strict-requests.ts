@@ -10,7 +10,7 @@
  * if (refusal !== undefined) refuse(res, refusal.status);
  */
 import type { IncomingMessage } from 'node:http';
-import type { Refusal } from '../error-responses.ts';
+import type { Refusal } from '../requests/error-responses.ts';
 
 /**
  * Fields defined as a single value whose repeats Node drops, keeping the first (see

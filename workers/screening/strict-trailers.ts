@@ -12,7 +12,7 @@
  * http.createServer({ IncomingMessage: trailerCheckedMessage(onRefused) }, app);
  */
 import { IncomingMessage, type ServerResponse } from 'node:http';
-import { refuse } from '../error-responses.ts';
+import { refuse } from '../requests/error-responses.ts';
 
 const forbiddenInTrailers = new Set([
   'content-length',

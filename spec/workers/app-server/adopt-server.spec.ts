@@ -3,7 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import http, { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { adoptServer, isHttpServer } from '../../../workers/app-server/adopt-server.ts';
+import { adoptServer, isHttpServer } from '../../../workers/app/adopt-server.ts';
 import { exchange } from '../../helpers/raw-exchange.ts';
 
 const crlf = (...lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;

@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AcceptGate } from './accept-gate.ts';
+import type { AcceptGate } from '../serving/accept-gate.ts';
 
 /** How long a new connection holds the gate before it counts as idle: a client that is about
  * to send a request has sent it by then. */

@@ -12,7 +12,7 @@
  */
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { listenDirectly } from './app-server/listen-intercept.ts';
+import { listenDirectly } from '../app/listen-intercept.ts';
 
 const REQUEST = 'GET /corral-warmup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
 
@@ -44,7 +44,7 @@ export async function warmRequestPath(requests = 16, deadlineMs = 2_000): Promis
 function listenOnLoopback(server: ReturnType<typeof createServer>): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // Direct: a script's own server holds the listen interceptor (app-server/listen-intercept.ts).
+    // Direct: a script's own server holds the listen interceptor (app/listen-intercept.ts).
     listenDirectly(server, 0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }

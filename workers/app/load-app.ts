@@ -7,7 +7,7 @@ import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ExitCode, type BootFailureCode } from '../protocol/exit-codes.ts';
+import { ExitCode, type BootFailureCode } from '../../protocol/exit-codes.ts';
 import { parseAppSpec, type AppSpec } from './app-spec.ts';
 import { describeValue, isApp, toServedApp } from './app-shape.ts';
 import { importModule } from './import-module.mjs';

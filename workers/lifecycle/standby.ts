@@ -11,11 +11,11 @@
  * worker and the master watches it; a stop signal ends it as it ends a worker that is still
  * booting (worker-stop.ts).
  */
-import { isMasterMessage } from '../protocol/ipc-messages.ts';
-import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
+import { isMasterMessage } from '../../protocol/ipc-messages.ts';
+import type { WorkerBootConfig } from '../../protocol/worker-boot.ts';
 import { postToMaster } from './master-channel.ts';
-import { warmRequestPath } from './request-path-warmup.ts';
-import type { StallWatchdog } from './stall/watchdog.ts';
+import { warmRequestPath } from '../serving/request-path-warmup.ts';
+import type { StallWatchdog } from '../stall/watchdog.ts';
 
 /**
  * The worker class's `hold` for a standby (undefined for any other worker): called once the

@@ -12,9 +12,9 @@
  * @example
  * replaceOnUncaught(log, exitWorker);
  */
-import { ExitCode } from '../protocol/exit-codes.ts';
+import { ExitCode } from '../../protocol/exit-codes.ts';
 import { postToMaster } from './master-channel.ts';
-import type { WorkerLog } from './worker-log.ts';
+import type { WorkerLog } from '../worker-log.ts';
 
 export interface UncaughtPolicyOptions {
   log: Pick<WorkerLog, 'error'>;

@@ -12,12 +12,12 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
-import { parseTrustList } from '../protocol/trust-list.ts';
-import { setClientAddress } from './proxy/peer-address.ts';
-import { readProxyHeader } from './proxy/proxy-protocol-reader.ts';
-import type { ProxySource } from './proxy/proxy-protocol.ts';
+import { parseTrustList } from '../../protocol/trust-list.ts';
+import { setClientAddress } from '../proxy/peer-address.ts';
+import { readProxyHeader } from '../proxy/proxy-protocol-reader.ts';
+import type { ProxySource } from '../proxy/proxy-protocol.ts';
 import { createTlsEngine, readTlsOptions, tlsEngineFactory } from './tls-engine.ts';
-import type { ServeContext } from './worker-class.ts';
+import type { ServeContext } from '../classes/worker-class.ts';
 
 /** A socket on its way to the HTTP server, and the client a PROXY header named for it. */
 type Deliver = (socket: Socket, client: ProxySource | undefined, raw: Socket) => void;

@@ -4,8 +4,8 @@
  * replacement and, once it is ready, stops this worker gracefully. Until then the worker
  * serves as usual, so capacity never dips.
  */
-import type { RecycleReason, WorkerMessage } from '../protocol/ipc-messages.ts';
-import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
+import type { RecycleReason, WorkerMessage } from '../../protocol/ipc-messages.ts';
+import type { WorkerBootConfig } from '../../protocol/worker-boot.ts';
 import { countRequests, requestLimit } from './max-requests.ts';
 import { watchMemoryCeiling } from './memory-ceiling.ts';
 

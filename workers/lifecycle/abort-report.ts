@@ -6,7 +6,7 @@
  * with SIGKILL). The stall watchdog thread (stall-watchdog.ts) reports the stuck stack and the
  * requests in flight before the timeout fires.
  */
-import type { WorkerLog } from './worker-log.ts';
+import type { WorkerLog } from '../worker-log.ts';
 
 /**
  * Writes the abort note to the worker's log.

@@ -6,7 +6,7 @@
  * const server = createServer(serverTimeouts(config.http), handler);
  */
 import type { ServerOptions } from 'node:http';
-import type { WorkerHttpConfig } from '../protocol/worker-boot.ts';
+import type { WorkerHttpConfig } from '../../protocol/worker-boot.ts';
 
 /** The longest pause between two checks of the timeouts. */
 export const MAX_CHECK_INTERVAL_MS = 1_000;

@@ -22,7 +22,7 @@ import {
   inFlightRegistry,
   type InFlightEntry,
   type InFlightSource,
-} from './stall/in-flight-table.ts';
+} from '../stall/in-flight-table.ts';
 
 export interface TrackerOptions {
   /** Every response carries `Connection: close` (sync class, or keep-alive disabled). */

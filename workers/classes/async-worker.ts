@@ -1,5 +1,5 @@
 /** The `async` worker class (the default): many connections per worker, with keep-alive. */
-import { serveHttp } from './http-serving.ts';
+import { serveHttp } from '../serving/http-serving.ts';
 import type { WorkerClass } from './worker-class.ts';
 
 /**

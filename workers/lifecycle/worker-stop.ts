@@ -10,9 +10,9 @@
  * A stop that arrives while the app is still loading exits at once; `serving` then refuses the
  * late worker.
  */
-import { ExitCode } from '../protocol/exit-codes.ts';
+import { ExitCode } from '../../protocol/exit-codes.ts';
 import { flushToMaster } from './master-channel.ts';
-import type { Serving } from './worker-class.ts';
+import type { Serving } from '../classes/worker-class.ts';
 
 export interface StopControl {
   /** Hands over the serving worker. Returns false if a stop came first (the worker is closed). */

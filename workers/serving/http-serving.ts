@@ -9,17 +9,17 @@
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import type { WorkerBootConfig } from '../protocol/worker-boot.ts';
+import type { WorkerBootConfig } from '../../protocol/worker-boot.ts';
 import { createAcceptGate, type AcceptGate } from './accept-gate.ts';
-import type { AdoptedServer } from './app-server/adopt-server.ts';
-import { listenDirectly } from './app-server/listen-intercept.ts';
+import type { AdoptedServer } from '../app/adopt-server.ts';
+import { listenDirectly } from '../app/listen-intercept.ts';
 import { createConnectionTracker, type ConnectionTracker } from './connection-tracker.ts';
 import { createConnectionSetup } from './connection-setup.ts';
-import { createHttp2Side, type Http2Side } from './http2/http2-side.ts';
-import { headerBlockSize } from './screening/request-limits.ts';
-import { parserOptions, screenParserErrors } from './screening/screen-requests.ts';
+import { createHttp2Side, type Http2Side } from '../http2/http2-side.ts';
+import { headerBlockSize } from '../screening/request-limits.ts';
+import { parserOptions, screenParserErrors } from '../screening/screen-requests.ts';
 import { serverTimeouts } from './server-timeouts.ts';
-import type { ServeContext, Serving } from './worker-class.ts';
+import type { ServeContext, Serving } from '../classes/worker-class.ts';
 
 export interface HttpPolicy {
   /** Open connections at which the worker stops accepting (it resumes below it). */

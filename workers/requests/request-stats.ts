@@ -14,9 +14,13 @@
  * startHeartbeat(ms, () => postToMaster({ act: 'heartbeat', stats: stats.read() }));
  */
 import type { ServerResponse } from 'node:http';
-import { DURATION_BUCKETS_S, type StatsLevel, type WorkerStats } from '../protocol/worker-stats.ts';
-import type { ResponseClosed } from './connection-tracker.ts';
-import { inFlightRegistry } from './stall/in-flight-table.ts';
+import {
+  DURATION_BUCKETS_S,
+  type StatsLevel,
+  type WorkerStats,
+} from '../../protocol/worker-stats.ts';
+import type { ResponseClosed } from '../serving/connection-tracker.ts';
+import { inFlightRegistry } from '../stall/in-flight-table.ts';
 
 /** At most this many single durations travel with one heartbeat; the rest are counted only. */
 export const MAX_SAMPLES_PER_BEAT = 200;

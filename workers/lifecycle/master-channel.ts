@@ -3,7 +3,7 @@
  * callback: without one, a send on a closed channel emits 'error' on `process` and crashes the
  * worker, which is the wrong end for a heartbeat that races the master's exit.
  */
-import type { WorkerMessage } from '../protocol/ipc-messages.ts';
+import type { WorkerMessage } from '../../protocol/ipc-messages.ts';
 
 /**
  * Sends a message if the channel is open; drops it otherwise.

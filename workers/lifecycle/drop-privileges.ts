@@ -8,8 +8,8 @@
  * order is the one that works: the groups first (which needs root), then the gid, then the uid
  * (after which nothing else may be changed). glibc applies each call to every thread.
  */
-import { ExitCode } from '../protocol/exit-codes.ts';
-import type { WorkerIdentity } from '../protocol/worker-boot.ts';
+import { ExitCode } from '../../protocol/exit-codes.ts';
+import type { WorkerIdentity } from '../../protocol/worker-boot.ts';
 import { flushToMaster } from './master-channel.ts';
 
 /**

@@ -8,10 +8,10 @@
  * process.once('SIGTERM', () => void serving.drain().then(() => process.exit(0)));
  */
 import type { RequestListener } from 'node:http';
-import type { WorkerBootConfig, WorkerClassName } from '../protocol/worker-boot.ts';
-import type { WorkerLog } from './worker-log.ts';
-import type { ResponseClosed } from './connection-tracker.ts';
-import type { AdoptedServer, UpgradeObserver } from './app-server/adopt-server.ts';
+import type { WorkerBootConfig, WorkerClassName } from '../../protocol/worker-boot.ts';
+import type { WorkerLog } from '../worker-log.ts';
+import type { ResponseClosed } from '../serving/connection-tracker.ts';
+import type { AdoptedServer, UpgradeObserver } from '../app/adopt-server.ts';
 
 export interface ServeContext {
   config: WorkerBootConfig;

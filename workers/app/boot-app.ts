@@ -17,7 +17,7 @@
  */
 import type { Server } from 'node:http';
 import { ExitCode, type BootFailureCode } from '../../protocol/exit-codes.ts';
-import { loadApp, type LoadAppResult } from '../load-app.ts';
+import { loadApp, type LoadAppResult } from './load-app.ts';
 import type { WorkerLog } from '../worker-log.ts';
 import { isHttpServer } from './adopt-server.ts';
 import { interceptListen, type ListenRequest } from './listen-intercept.ts';

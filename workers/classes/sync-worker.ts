@@ -1,5 +1,5 @@
 /** The `sync` worker class: Gunicorn's, one request at a time. */
-import { serveHttp } from './http-serving.ts';
+import { serveHttp } from '../serving/http-serving.ts';
 import { createOneRequestAdmission } from './one-request-admission.ts';
 import type { WorkerClass } from './worker-class.ts';
 

@@ -11,7 +11,7 @@
  * - an object with `callback()` returning a listener: Koa.
  */
 import type { RequestListener, Server } from 'node:http';
-import { isHttpServer } from './app-server/adopt-server.ts';
+import { isHttpServer } from './adopt-server.ts';
 import { fetchToListener, type FetchApp } from './fetch-adapter.ts';
 
 export type AppKind =

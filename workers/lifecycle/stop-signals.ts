@@ -7,10 +7,10 @@
  * A worker aborted because its loop is blocked never gets to it, and the master's SIGKILL
  * follows after a short grace whatever the hook is doing.
  */
-import { ExitCode } from '../protocol/exit-codes.ts';
+import { ExitCode } from '../../protocol/exit-codes.ts';
 import { reportAbort } from './abort-report.ts';
-import type { WorkerHookRunner } from './worker-hooks.ts';
-import type { WorkerLog } from './worker-log.ts';
+import type { WorkerHookRunner } from '../worker-hooks.ts';
+import type { WorkerLog } from '../worker-log.ts';
 import type { StopControl } from './worker-stop.ts';
 
 export interface StopSignalsOptions {

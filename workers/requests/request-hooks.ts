@@ -3,7 +3,7 @@
  * config defines neither gets its listener back untouched: no wrapper, no cost.
  */
 import type { RequestListener } from 'node:http';
-import type { WorkerHookRunner } from './worker-hooks.ts';
+import type { WorkerHookRunner } from '../worker-hooks.ts';
 
 /**
  * `preRequest` runs before the app sees the request; if it returns a promise, the request waits

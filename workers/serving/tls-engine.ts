@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server, TlsOptions } from 'node:tls';
-import type { WorkerTlsConfig } from '../protocol/worker-boot.ts';
+import type { WorkerTlsConfig } from '../../protocol/worker-boot.ts';
 
 /**
  * A TLS file the worker cannot read although the master could: most often a key readable only
