@@ -43,6 +43,19 @@ test('boot failures carry the worker’s reason, or say that it gave none', (t) 
   t.regex(silent.bootFailure?.reason ?? '', /exited with code 3 before it was ready/);
 });
 
+test('any other exit of its own before ready is a boot failure (exit 3); a signal is not', (t) => {
+  const exited = exitCause(facts({ ready: false }), { code: 7, signal: null });
+  t.like(exited, { cause: 'boot-failed', bootFailure: { exitCode: 3 } });
+  t.regex(exited.bootFailure?.reason ?? '', /exited with code 7 before it was ready/);
+  t.like(exitCause(facts({ ready: false }), { code: 0, signal: null }), { cause: 'boot-failed' });
+  t.is(exitCause(facts({ ready: false }), { code: null, signal: 'SIGKILL' }).cause, 'killed');
+  // Asked to stop while booting: its exit is the stop's.
+  t.is(
+    exitCause(facts({ ready: false, cause: 'stopped' }), { code: 0, signal: null }).cause,
+    'stopped',
+  );
+});
+
 test('a fork that failed is a spawn failure', (t) => {
   t.like(exitCause(facts({ ready: false }), { code: null, signal: null, error: 'EAGAIN' }), {
     cause: 'spawn-failed',
