@@ -375,9 +375,9 @@ export const settingsTable = [
     metavar: 'BYTES',
     default: 8190,
     validate: nonNegativeInteger,
-    summary: 'the longest header field (name and value) in bytes; longer gets 431',
+    summary: 'the longest header field line (`Name: value` and CRLF) in bytes; longer gets 431',
     description:
-      "The longest header field a request may have, name and value together, in bytes; a longer one is answered with an error and the connection closed, before the app sees it. Gunicorn's default, 8190. `0` leaves only Node's own limit on the whole header block.",
+      "The longest header field line a request may have, in bytes, counted as Gunicorn counts it: `Name: value` with its CRLF (the value without the whitespace around it, which Node has already trimmed); a longer one is answered with an error and the connection closed, before the app sees it. Gunicorn's default, 8190. `0` leaves only Node's own limit on the whole header block.",
   }),
   defineSetting({
     name: 'headersTimeout',

@@ -72,9 +72,14 @@ export function exceedsLimits(req: IncomingMessage, limits: RequestLimits): Refu
   return undefined;
 }
 
+/** `Name: value` and its CRLF around what Node gives (the name, the value without its OWS). */
+const FIELD_LINE_OVERHEAD = ': \r\n'.length;
+
 function fieldTooLarge(raw: readonly string[], limit: number): Refusal | undefined {
   for (let i = 0; i < raw.length; i += 2) {
-    const size = (raw[i] as string).length + (raw[i + 1] as string).length;
+    // The whole field line with its CRLF, as Gunicorn counts it, so a limit copied from a
+    // Gunicorn config refuses the same requests.
+    const size = (raw[i] as string).length + (raw[i + 1] as string).length + FIELD_LINE_OVERHEAD;
     if (size > limit) {
       return { status: 431, reason: `header field ${raw[i]} of ${size} bytes (limit ${limit})` };
     }

@@ -24,9 +24,9 @@ function fieldsInAll(count: number): string[] {
   return Array.from({ length: count - 2 }, (_, i) => `X-F${i}: v`);
 }
 
-/** One field whose name and value together are `size` bytes. */
+/** One field whose line, `Name: value` and its CRLF, is `size` bytes, as Gunicorn counts it. */
 function fieldOfSize(size: number): string[] {
-  return [`X-Pad: ${'p'.repeat(size - 'X-Pad'.length)}`];
+  return [`X-Pad: ${'p'.repeat(size - 'X-Pad: \r\n'.length)}`];
 }
 
 async function served(t: ExecutionContext, worker: WorkerHandle, reply: RawReply, what: string) {
