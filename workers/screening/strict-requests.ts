@@ -106,9 +106,20 @@ function badFields(req: IncomingMessage): Refusal | undefined {
 function badTransferEncoding(req: IncomingMessage, value: string): Refusal | undefined {
   // A 1.0 recipient must treat such framing as faulty; a proxy may have read Content-Length.
   if (req.httpVersionMinor === 0) return { status: 400, reason: 'Transfer-Encoding in HTTP/1.0' };
-  // llhttp has checked that chunked comes last; any coding before it would reach the app
-  // still encoded. RFC 9112 §6.1: a coding the server does not understand gets 501.
-  if (value.trim().toLowerCase() !== 'chunked') {
+  const codings = value
+    .toLowerCase()
+    .split(',')
+    .map((coding) => coding.trim());
+  // RFC 9112 §6.3: without chunked last, a request's body length cannot be known: 400.
+  if (codings.at(-1) !== 'chunked') {
+    return {
+      status: 400,
+      reason: `Transfer-Encoding ${JSON.stringify(value)} without chunked last`,
+    };
+  }
+  // RFC 9112 §6.1: a coding before chunked would reach the app still encoded, and one the
+  // server does not understand gets 501.
+  if (codings.length > 1) {
     return { status: 501, reason: `unsupported Transfer-Encoding ${JSON.stringify(value)}` };
   }
   return undefined;

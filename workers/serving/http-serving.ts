@@ -17,6 +17,7 @@ import { createConnectionTracker, type ConnectionTracker } from './connection-tr
 import { createConnectionSetup } from './connection-setup.ts';
 import { createHttp2Side, type Http2Side } from '../http2/http2-side.ts';
 import { headerBlockSize } from '../screening/request-limits.ts';
+import { refuseTunnels } from '../screening/refuse-tunnels.ts';
 import { parserOptions, screenParserErrors } from '../screening/screen-requests.ts';
 import { serverTimeouts } from './server-timeouts.ts';
 import type { ServeContext, Serving } from '../classes/worker-class.ts';
@@ -75,6 +76,7 @@ export async function serveHttp(context: ServeContext, policy: HttpPolicy): Prom
   const options = { ...serverTimeouts(http), ...parserOptions(http, context.log) };
   const prepare = (server: Server): Server => {
     screenParserErrors(server, http, context.log);
+    refuseTunnels(server, context.log);
     if (policy.keepAliveMs !== undefined) server.keepAliveTimeout = policy.keepAliveMs;
     // Before listening, so no connection can arrive uncounted.
     tracker.watch(server);
