@@ -26,6 +26,7 @@ import { osSignals$ } from './os-signals.ts';
 import { removePidfile, writePidfile } from './pidfile.ts';
 import { signalsLogic } from './signals-actor.ts';
 import { logSupervision, type LogSink } from './supervision-log.ts';
+import { startPauseDetector } from './pause-detector.ts';
 import { workerProcessLogic } from './worker-process.ts';
 import { createGenerations } from './generations.ts';
 import { randomSeed } from './restart-seed.ts';
@@ -169,9 +170,15 @@ export function createArbiter(input_: SettingsInput, options: ArbiterOptions = {
     const reread =
       options.reloadSettings ??
       (() => ({ settings: settingsFromProgram(input_, process.env), hooks: options.hooks }));
+    // A master stopped or stalled for longer than a timeout must not kill healthy workers for it.
+    const pauses = startPauseDetector();
+    detach.push(pauses.stop);
     const machine = arbiterMachine.provide({
       actors: {
-        worker: workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } }),
+        worker: workerMachine.provide({
+          actors: { workerProcess: workerProcessLogic(spawn) },
+          guards: { masterWasPaused: ({ context }) => pauses.wasPaused(context.timeoutMs) },
+        }),
         // --reload feeds the event HUP sends, so an edit reloads even without signal handling.
         signals: signalsLogic(
           merge(

@@ -12,7 +12,7 @@
  *
  * Nothing here knows about HTTP: the invoked `workerProcess` actor decides what a worker runs.
  */
-import { assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { and, assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { WorkerExit, WorkerExitCause, WorkerTimeout, WorkerTimings } from './worker-types.ts';
 import { exitCause } from './exit-cause.ts';
 import type { RecycleReason } from '../protocol/ipc-messages.ts';
@@ -171,6 +171,11 @@ export const workerMachine = setup({
     readyAtSpawn: ({ context }) => context.readyAfterMs === 0,
     readyByDelay: ({ context }) => (context.readyAfterMs ?? 0) > 0,
     startedAsStandby: ({ context }) => context.standby === true,
+    // The master's own event loop stood still (SIGSTOP, a paused VM, a long stall) for longer
+    // than this timeout could measure: the silence is the master's, not the worker's, and the
+    // heartbeats that came meanwhile are still unread. The composition root provides the check
+    // (actors/pause-detector.ts); by default the master is never paused.
+    masterWasPaused: () => false,
   },
   delays: {
     bootTimeout: ({ context }) => context.bootTimeoutMs,
@@ -272,13 +277,20 @@ export const workerMachine = setup({
       states: {
         held: {
           description:
-            "Held in reserve. Its heartbeats are watched as a serving worker's are: each re-enters this state, and silence for timeout leads to an abort (timeout 0: never).",
+            "Held in reserve. Its heartbeats are watched as a serving worker's are: each re-enters this state, and silence for timeout leads to an abort (timeout 0: never), unless the master itself was paused meanwhile (then the wait starts again).",
           after: {
-            workerTimeout: {
-              guard: 'heartbeatWatched',
-              target: '#worker.aborting',
-              actions: assign({ cause: 'timeout' }),
-            },
+            workerTimeout: [
+              {
+                guard: and(['heartbeatWatched', 'masterWasPaused']),
+                target: 'held',
+                reenter: true,
+              },
+              {
+                guard: 'heartbeatWatched',
+                target: '#worker.aborting',
+                actions: assign({ cause: 'timeout' }),
+              },
+            ],
           },
           on: {
             'ipc.heartbeat': { target: 'held', reenter: true },
@@ -318,9 +330,12 @@ export const workerMachine = setup({
         },
         watching: {
           description:
-            'Each heartbeat re-enters this state and so restarts the timeout; silence for timeout leads to an abort.',
+            "Each heartbeat re-enters this state and so restarts the timeout; silence for timeout leads to an abort, unless the master's own event loop was paused meanwhile (then the wait starts again, and the heartbeats that came meanwhile are read first).",
           after: {
-            workerTimeout: { target: '#worker.aborting', actions: assign({ cause: 'timeout' }) },
+            workerTimeout: [
+              { guard: 'masterWasPaused', target: 'watching', reenter: true },
+              { target: '#worker.aborting', actions: assign({ cause: 'timeout' }) },
+            ],
           },
           on: { 'ipc.heartbeat': { target: 'watching', reenter: true } },
         },

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   inspect?: (event: InspectionEvent) => void;
   /** Called with the actor before it starts (observers that must see its first events). */
   beforeStart?: (actor: ActorRefFrom<typeof arbiterMachine>) => void;
+  /** The master's pause check (actors/pause-detector.ts); never paused by default. */
+  masterWasPaused?: () => boolean;
 }
 
 export function startArbiter(workers: number, options: HarnessOptions = {}) {
@@ -51,7 +53,10 @@ export function startArbiter(workers: number, options: HarnessOptions = {}) {
   const upgrades: Array<(event: UpgradeEvent) => void> = [];
   const machine = arbiterMachine.provide({
     actors: {
-      worker: workerMachine.provide({ actors: { workerProcess: fakes.logic } }),
+      worker: workerMachine.provide({
+        actors: { workerProcess: fakes.logic },
+        guards: { masterWasPaused: () => options.masterWasPaused?.() ?? false },
+      }),
       reloadSettings: fromPromise<GenerationSettings, { generation: number }>(
         async ({ input: { generation } }) => {
           const result = options.reload?.(generation) ?? input;

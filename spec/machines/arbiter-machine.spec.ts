@@ -85,6 +85,22 @@ test('a worker silent for timeout gets SIGABRT, then SIGKILL after the grace, an
   t.is(a.fakes.all().length, 2, 'a replacement was spawned');
 });
 
+test('a timeout that expires while the master itself was paused waits once more', (t) => {
+  let paused = true;
+  const a = startArbiter(1, { masterWasPaused: () => paused });
+  a.readyAll();
+  a.clock.increment(timings.timeoutMs);
+  t.deepEqual(a.fakes.get(1).signals, [], 'the silence was the master’s');
+  paused = false;
+  // The heartbeats that came while it was stopped are read now: the worker is healthy.
+  a.fakes.heartbeat(1);
+  a.clock.increment(timings.timeoutMs - 1);
+  t.deepEqual(a.fakes.get(1).signals, []);
+  // A worker that really is silent is still killed, one timeout later.
+  a.clock.increment(1);
+  t.deepEqual(a.fakes.get(1).signals, ['SIGABRT']);
+});
+
 test('boot-timeout 0 turns the boot check off', (t) => {
   const a = startArbiter(1, { timings: { bootTimeoutMs: 0 } });
   a.clock.increment(10 * timings.gracefulTimeoutMs);

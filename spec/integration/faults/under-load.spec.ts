@@ -126,3 +126,60 @@ test.serial('a storm of 10 HUPs under load, each sent mid-reload: nothing fails'
   corral.signal('SIGTERM');
   t.is((await corral.exited).code, 0);
 });
+
+test.serial(
+  'the master SIGSTOPped for 5 s, then SIGCONT: no healthy worker is killed',
+  async (t) => {
+    t.timeout(120_000);
+    const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-t', '2', '-b', '127.0.0.1:0']);
+    const port = await corral.port();
+    await corral.waitFor(/Ready: 2 workers serving/);
+    const master = corral.child.pid!;
+    const before = (await childPids(master)).sort();
+    const load = startLoad(port, CONNECTIONS);
+    corral.signal('SIGSTOP');
+    // Longer than two timeouts: every worker's timer expires while the master stands still.
+    await sleep(5_000);
+    corral.signal('SIGCONT');
+    // The master is running again once it answers a signal: a TTIN it logs.
+    corral.signal('SIGTTIN');
+    await corral.waitFor(/Handling signal: ttin/);
+    await corral.waitFor(/Worker 3 \(pid:\d+\) ready/);
+    const result = await load.stop();
+    t.log(`${result.ok} requests while the master was stopped and after, ${result.failed} failed`);
+    t.notRegex(corral.output(), /WORKER TIMEOUT/);
+    const after = await childPids(master);
+    t.true(
+      before.every((pid) => after.includes(pid)),
+      'the workers from before still serve',
+    );
+    t.is(result.failed, 0, result.errors.join('; '));
+    corral.signal('SIGTERM');
+    t.is((await corral.exited).code, 0);
+  },
+);
+
+test.serial('a worker SIGSTOPped is killed after --timeout and replaced, under load', async (t) => {
+  t.timeout(120_000);
+  const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-t', '2', '-b', '127.0.0.1:0']);
+  const port = await corral.port();
+  await corral.waitFor(/Ready: 2 workers serving/);
+  const master = corral.child.pid!;
+  const load = startLoad(port, CONNECTIONS);
+  await eventually(() => load.ok() > 100, 'the load to get going');
+  const [victim] = await childPids(master);
+  const bound = load.boundTo(victim!);
+  process.kill(victim!, 'SIGSTOP');
+  await corral.waitFor(new RegExp(`WORKER TIMEOUT \\(pid:${victim}\\)`));
+  await corral.waitFor(/Worker 3 \(pid:\d+\) ready/);
+  const okBefore = load.ok();
+  await eventually(() => load.ok() > okBefore + 100, 'the load served again');
+  const result = await load.stop();
+  t.log(
+    `${result.failed} failed of ${result.ok + result.failed}; ${bound} were on the stopped worker`,
+  );
+  t.false(isAlive(victim!));
+  t.true(result.failed <= bound, `failed ${result.failed} > ${bound}: ${result.errors.join('; ')}`);
+  corral.signal('SIGTERM');
+  t.is((await corral.exited).code, 0);
+});
