@@ -8,9 +8,10 @@
  * level is reported too; the others start it at their first heartbeat once serving); ignore the
  * signals meant for the master; install the stop handlers; start the heartbeat (which also
  * checks the memory ceiling); import the config file's worker hooks and run `postFork`; load the
- * app (on failure: `boot-failed`, then exit 3 or 4); run `postWorkerInit`; report `booted`; as a
- * standby, wait for `promote`; serve on every listener with the configured worker class; report
- * `ready`. Every exit after that point runs `workerExit` first.
+ * app, or the server a `server.js` asks to listen (on failure: `boot-failed`, then exit 3 or 4);
+ * run `postWorkerInit`; report `booted`; listen on every listener with the configured worker
+ * class (a standby with accept stopped until `promote`); report `ready`. Every exit after that
+ * point runs `workerExit` first.
  *
  * The connection tracker knows each request in flight (for stall reports) by its connection,
  * and max-requests counts each as it starts, before the app sees it.
@@ -100,8 +101,7 @@ async function boot(config: WorkerBootConfig, parts: WorkerParts): Promise<void>
   const loaded = await bootApp(bootAppOptions(config));
   // Gunicorn prints the traceback of a failed import; the reason alone loses the location.
   if (!loaded.ok) return failBoot(loaded.exitCode, loaded, `cannot load '${config.app}'`);
-  const refusal =
-    config.http.tls?.http2 === true ? loaded.listener && http2Refusal(loaded.listener) : undefined;
+  const refusal = config.http.tls?.http2 === true ? http2Refusal(loaded.listener) : undefined;
   if (refusal !== undefined)
     return failBoot(ExitCode.AppLoadError, { reason: `--http2: ${refusal}` });
   await hooks.run('postWorkerInit');

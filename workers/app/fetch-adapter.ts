@@ -10,6 +10,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { isHttp2Message } from '../http2/compat-message.ts';
 
 /** An app with a fetch handler; `this` is the app when it is called. */
 export interface FetchApp {
@@ -78,8 +79,7 @@ async function writeWebResponse(
 ): Promise<void> {
   res.statusCode = response.status;
   // HTTP/2 has no reason phrase (its compatibility response warns when one is set).
-  const http2 = (res as { stream?: unknown }).stream !== undefined;
-  if (response.statusText !== '' && !http2) res.statusMessage = response.statusText;
+  if (response.statusText !== '' && !isHttp2Message(res)) res.statusMessage = response.statusText;
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') res.setHeader(name, value);
   }

@@ -12,8 +12,9 @@ import type { RequestListener } from 'node:http';
  * @example
  * http2Refusal(express()); // 'Express replaces ...'
  */
-export function http2Refusal(listener: RequestListener): string | undefined {
-  if (!isExpress(listener)) return undefined;
+export function http2Refusal(listener: RequestListener | undefined): string | undefined {
+  // An app's own server is not served over HTTP/2 at all (docs/apps.md).
+  if (listener === undefined || !isExpress(listener)) return undefined;
   return "Express replaces the prototype of each request and response with its own, which Node's HTTP/2 compatibility objects cannot take: serve it without --http2 (an HTTP/2 proxy in front can still speak HTTP/2 to clients).";
 }
 

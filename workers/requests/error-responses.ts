@@ -8,6 +8,7 @@
  * socket.end(rawRefusal(400));
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { isHttp2Message } from '../http2/compat-message.ts';
 
 /** The statuses corral answers a refused request with. */
 export type RefusalStatus = 400 | 408 | 413 | 414 | 431 | 501;
@@ -33,11 +34,10 @@ export function refuse(res: ServerResponse, status: RefusalStatus): void {
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   const body = bodyOf(status);
   // HTTP/2 forbids connection-specific fields; its stream ends with the response anyway.
-  const http2 = (res as { stream?: unknown }).stream !== undefined;
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    ...(!http2 && { connection: 'close' }),
+    ...(!isHttp2Message(res) && { connection: 'close' }),
   });
   res.end(body);
 }

@@ -7,6 +7,7 @@
  * http.createServer(guardListener(app, (error, req) => log.error(`${req.method} ${req.url}`, error)));
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { isHttp2Message } from '../http2/compat-message.ts';
 
 export type HandlerErrorReport = (error: unknown, req: IncomingMessage) => void;
 
@@ -39,9 +40,8 @@ function answerWithError(res: ServerResponse): void {
   if (res.headersSent) {
     // A partial response cannot be turned into an error. What was written still goes out, then
     // the connection ends short of the response's end: that is how the client learns it failed.
-    // On HTTP/2 (a compatibility response has a stream) only the stream is reset.
-    const http2 = (res as { stream?: unknown }).stream !== undefined;
-    if (res.socket !== null && !http2) res.socket.destroySoon();
+    // On HTTP/2 only the stream is reset, not the connection its siblings share.
+    if (res.socket !== null && !isHttp2Message(res)) res.socket.destroySoon();
     else res.destroy();
     return;
   }

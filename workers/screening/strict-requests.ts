@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Refusal } from '../requests/error-responses.ts';
+import { isHttp2Message } from '../http2/compat-message.ts';
 
 /**
  * Fields defined as a single value whose repeats Node drops, keeping the first (see
@@ -54,14 +55,10 @@ let lastValidHost: string | undefined;
 export function breaksProtocol(req: IncomingMessage): Refusal | undefined {
   // RFC 9112 §2.3: this connection speaks HTTP/1.0 and HTTP/1.1 only. An HTTP/2 stream
   // (--http2: Node's compatibility request has one) was framed by nghttp2 instead.
-  if ((req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) && !isHttp2(req)) {
+  if ((req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) && !isHttp2Message(req)) {
     return { status: 400, reason: `HTTP version ${req.httpVersion} on an HTTP/1.1 connection` };
   }
   return badTarget(req) ?? badFields(req);
-}
-
-function isHttp2(req: IncomingMessage): boolean {
-  return req.httpVersionMajor === 2 && (req as { stream?: unknown }).stream !== undefined;
 }
 
 /** RFC 9112 §3.2: the request-target forms, and which methods may use them. */
