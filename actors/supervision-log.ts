@@ -159,12 +159,23 @@ function stoppedBecause(retiredFor: RetiredFor | undefined): string {
   return 'after being asked to stop';
 }
 
+function stoppingFor(retiredFor: RetiredFor | undefined): string {
+  if (retiredFor === 'recycle') return 'it was being recycled';
+  if (retiredFor === 'reload') return 'a reload had replaced its generation';
+  return 'it had been asked to stop';
+}
+
 function exitLine(exit: WorkerExit & { retiredFor?: RetiredFor; standby?: true }): Line {
   const who = `${exit.standby ? 'Standby worker' : 'Worker'} ${exit.workerId} (pid:${exit.pid})`;
   const how = exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
   switch (exit.cause) {
     case 'stopped':
-      return ['info', `${who} exited (${how}) ${stoppedBecause(exit.retiredFor)}`];
+      return exit.overranGraceMs === undefined
+        ? ['info', `${who} exited (${how}) ${stoppedBecause(exit.retiredFor)}`]
+        : [
+            'warn',
+            `${who} did not stop within the graceful timeout (${exit.overranGraceMs / 1000} s) and was killed with SIGKILL (${stoppingFor(exit.retiredFor)})`,
+          ];
     case 'timeout':
       return ['error', `${who} was killed by corral after a heartbeat timeout (${how})`];
     case 'boot-timeout':
@@ -175,6 +186,11 @@ function exitLine(exit: WorkerExit & { retiredFor?: RetiredFor; standby?: true }
       return [
         'error',
         `${who} was killed with SIGKILL by something other than corral (perhaps the out-of-memory killer)`,
+      ];
+    case 'channel-closed':
+      return [
+        'error',
+        `${who} stopped itself (${how}) because the app closed its IPC channel to the master`,
       ];
     case 'crashed':
       return [

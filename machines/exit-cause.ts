@@ -37,6 +37,7 @@ export function exitCause(
     const reason = `the worker exited with code ${event.code} before it was ready: the app's start ended the process (a process.exit() in its top level?)`;
     return { cause: 'boot-failed', bootFailure: { exitCode: ExitCode.WorkerBootError, reason } };
   }
+  if (event.code === ExitCode.WorkerChannelClosed) return { cause: 'channel-closed' };
   if (event.signal === 'SIGKILL') return { cause: 'killed' };
   return { cause: 'crashed' };
 }

@@ -101,6 +101,8 @@ export interface WorkerContext extends WorkerMachineInput {
   /** Whether it ever reported ready: exit code 3 or 4 means a boot failure only before that. */
   ready: boolean;
   stopMode: StopMode | null;
+  /** Still running when graceful-timeout ended its stop, so SIGKILL ended it. */
+  overranGrace: boolean;
   exit: WorkerExit | null;
 }
 
@@ -193,6 +195,7 @@ export const workerMachine = setup({
     bootFailure: null,
     ready: false,
     stopMode: null,
+    overranGrace: false,
     exit: null,
   }),
   invoke: {
@@ -216,6 +219,7 @@ export const workerMachine = setup({
           code: event.code,
           signal: event.signal,
           ...exitCause(context, event),
+          ...(context.overranGrace && { overranGraceMs: context.gracefulTimeoutMs }),
         }),
       }),
     },
@@ -360,7 +364,7 @@ export const workerMachine = setup({
           }),
         },
       ],
-      after: { gracefulTimeout: 'killing' },
+      after: { gracefulTimeout: { target: 'killing', actions: assign({ overranGrace: true }) } },
       on: {
         'worker.stop': {
           guard: 'stopIsQuick',

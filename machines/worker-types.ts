@@ -19,11 +19,19 @@ export interface WorkerTimings {
  * - `boot-timeout`: corral killed it for not becoming ready within boot-timeout;
  * - `boot-failed`: it could not load the app (exit 3 or 4);
  * - `killed`: SIGKILL from someone other than corral (the kernel's OOM killer, an operator);
+ * - `channel-closed`: it stopped itself because the app closed its IPC channel (exit 5);
  * - `crashed`: any other exit the master did not ask for;
  * - `spawn-failed`: the process could not be started at all.
  */
 export type WorkerExitCause =
-  'stopped' | 'timeout' | 'boot-timeout' | 'boot-failed' | 'killed' | 'crashed' | 'spawn-failed';
+  | 'stopped'
+  | 'timeout'
+  | 'boot-timeout'
+  | 'boot-failed'
+  | 'killed'
+  | 'channel-closed'
+  | 'crashed'
+  | 'spawn-failed';
 
 export interface WorkerExit {
   workerId: number;
@@ -35,6 +43,8 @@ export interface WorkerExit {
   bootFailure?: { exitCode: 3 | 4; reason: string };
   /** For `spawn-failed`: what the operating system said. */
   error?: string;
+  /** The stop outlasted graceful-timeout (its requests, or a SIGTERM ignored): SIGKILL ended it. */
+  overranGraceMs?: number;
 }
 
 /** A worker silent past its timeout (or stuck booting) that corral has started to kill. */

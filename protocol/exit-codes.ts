@@ -16,6 +16,11 @@ export const ExitCode = {
   WorkerBootError: 3,
   /** The app failed to load: the module imported but has no such export, or the export is not an app. */
   AppLoadError: 4,
+  /**
+   * A worker's own, never the master's: its IPC channel closed while the master still runs (the
+   * app called `process.disconnect()`), so it stopped itself; the master replaces it.
+   */
+  WorkerChannelClosed: 5,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -67,6 +67,8 @@ function describeProcessExit(plan: Extract<ChildPlan, { kind: 'process' }>, exit
       return 'was sent SIGKILL by someone other than corral (out of memory?)';
     case 'spawn-failed':
       return `could not be started: ${exit.error ?? 'unknown error'}`;
+    case 'channel-closed':
+      return 'stopped itself because it closed its IPC channel';
     case 'crashed':
       return exit.code !== null ? `exited with code ${exit.code}` : `was killed by ${status}`;
   }

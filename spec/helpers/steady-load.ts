@@ -3,20 +3,25 @@
  * GETs one after another to an app that answers with its worker's pid, counting what succeeded
  * and what failed. Each client remembers which worker its connection is on, so a spec that kills
  * a worker can count the clients that were bound to it at that moment: the only requests that
- * may fail are theirs.
+ * may fail are theirs. Each failure is counted against the worker its connection was on (0: a
+ * new connection, whose worker never answered), so a spec can check that none failed elsewhere.
  *
  * @example
- * const load = startLoad(port, 16);
+ * const load = startLoad(t, port, 16);
  * const bound = load.boundTo(victim); // before the kill
  * const { ok, failed } = await load.stop();
  */
+import type { ExecutionContext } from 'ava';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LoadResult {
   ok: number;
   failed: number;
   /** The first few failure messages, for the spec's log. */
   errors: string[];
+  /** Failures by the pid of the worker the connection was on; 0 for a new connection. */
+  failedOn: Map<number, number>;
 }
 
 export interface SteadyLoad {
@@ -27,16 +32,27 @@ export interface SteadyLoad {
   boundTo(pid: number): number;
   /** Successful responses so far. */
   ok(): number;
+  /** Failures so far. */
+  failed(): number;
   stop(): Promise<LoadResult>;
 }
 
-export function startLoad(port: number, connections: number, path = '/'): SteadyLoad {
+/** The pause after a failure: a refused connection fails at once, and must not spin. */
+const AFTER_FAILURE_MS = 10;
+
+/** The load stops with the spec, whether it passed, failed or timed out. */
+export function startLoad(
+  t: ExecutionContext,
+  port: number,
+  connections: number,
+  path = '/',
+): SteadyLoad {
   // An agent each, so that a client's next request goes on its own connection, not a sibling's.
   const agents = Array.from(
     { length: connections },
     () => new http.Agent({ keepAlive: true, maxSockets: 1 }),
   );
-  const result: LoadResult = { ok: 0, failed: 0, errors: [] };
+  const result: LoadResult = { ok: 0, failed: 0, errors: [], failedOn: new Map() };
   const pidOf = new Array<number>(connections).fill(0);
   let running = true;
   const client = async (index: number) => {
@@ -49,22 +65,28 @@ export function startLoad(port: number, connections: number, path = '/'): Steady
         pidOf[index] = Number(body);
         result.ok += 1;
       } catch (error) {
+        const on = pidOf[index]!;
+        result.failedOn.set(on, (result.failedOn.get(on) ?? 0) + 1);
         pidOf[index] = 0;
         result.failed += 1;
         if (result.errors.length < 5) result.errors.push((error as Error).message);
+        await sleep(AFTER_FAILURE_MS);
       }
     }
   };
   const clients = Array.from({ length: connections }, (_, index) => client(index));
+  const stop = async () => {
+    running = false;
+    await Promise.all(clients);
+    for (const agent of agents) agent.destroy();
+    return result;
+  };
+  t.teardown(stop);
   return {
     boundTo: (pid) => pidOf.filter((bound) => bound === pid || bound === 0).length,
     ok: () => result.ok,
-    async stop() {
-      running = false;
-      await Promise.all(clients);
-      for (const agent of agents) agent.destroy();
-      return result;
-    },
+    failed: () => result.failed,
+    stop,
   };
 }
 

@@ -181,8 +181,8 @@ test('TERM stops gracefully: SIGTERM to every worker, SIGKILL after graceful-tim
   t.deepEqual(a.actor.getSnapshot().output, { exitCode: 0, reason: 'stopped on request' });
   t.like(
     a.ofType('worker.exited')[0],
-    { cause: 'stopped' },
-    'a kill at the end of a stop is still a stop',
+    { cause: 'stopped', overranGraceMs: timings.gracefulTimeoutMs },
+    'a kill at the end of a stop is still a stop, one that overran its grace',
   );
 });
 
@@ -191,6 +191,7 @@ test('TERM with cooperative workers halts as soon as they have exited', (t) => {
   a.readyAll();
   a.actor.send({ type: 'signal.term' });
   t.is(a.actor.getSnapshot().status, 'done');
+  t.false('overranGraceMs' in a.ofType('worker.exited')[0]!, 'they stopped within the grace');
   t.is(a.fakes.alive().length, 0);
   t.like(a.ofType('arbiter.stopping')[0], { mode: 'graceful' });
 });

@@ -22,6 +22,12 @@ test('a SIGKILL nobody in corral sent is "killed", not a crash', (t) => {
   t.is(exitCause(facts(), { code: 1, signal: null }).cause, 'crashed');
 });
 
+test('exit 5 after ready is a worker whose app closed its IPC channel; before ready, a boot failure', (t) => {
+  t.is(exitCause(facts(), { code: 5, signal: null }).cause, 'channel-closed');
+  t.is(exitCause(facts({ ready: false }), { code: 5, signal: null }).cause, 'boot-failed');
+  t.is(exitCause(facts({ cause: 'stopped' }), { code: 5, signal: null }).cause, 'stopped');
+});
+
 test('a requested stop stays a stop even when the worker had to be killed', (t) => {
   t.is(exitCause(facts({ cause: 'stopped' }), { code: null, signal: 'SIGKILL' }).cause, 'stopped');
 });

@@ -1,5 +1,6 @@
 // When the master disappears (its end of the IPC channel closes) the worker does not outlive it:
-// it stops gracefully, bounded by orphanGraceMs.
+// it stops gracefully, bounded by orphanGraceMs. When the app closes the channel itself, the
+// worker stops the same way and exits 5, which tells the master why it can no longer hear it.
 import test from 'ava';
 import { bindSocket } from '../helpers/bound-socket.ts';
 import { get } from '../helpers/http-client.ts';
@@ -39,4 +40,14 @@ test.serial('a busy worker whose request finishes within the grace exits 0', asy
 
   t.is((await slow).body, String(worker.pid));
   t.like(await worker.waitForExit(), { code: 0, signal: null });
+});
+
+test.serial('a worker whose app closes the channel says so and exits 5', async (t) => {
+  t.timeout(30_000);
+  const socket = bindSocket(t);
+  const worker = startWorker(t, socket, { app: 'disconnecting-app.mjs' });
+  await worker.waitForMessage('ready');
+  t.is((await get(socket.port, '/disconnect')).body, String(worker.pid));
+  t.like(await worker.waitForExit(), { code: 5, signal: null });
+  t.regex(worker.stderr(), /The app closed this worker's IPC channel to the master/);
 });

@@ -45,8 +45,33 @@ export function installStopSignals(options: StopSignalsOptions): void {
   process.on('SIGINT', quick);
   // Kept after the first: SIGABRT's default action would dump core.
   process.on('SIGABRT', abort);
-  // The channel closes when the master exits or is killed: do not outlive it for long.
-  process.on('disconnect', stop.orphaned);
+  // The channel closes when the master exits or is killed: do not outlive it for long. The app
+  // may close it too, and then the master lives on without a way to hear this worker.
+  const closedByApp = watchOwnDisconnect();
+  process.on('disconnect', () => {
+    if (closedByApp()) log.error(CHANNEL_CLOSED_BY_APP);
+    stop.orphaned(closedByApp());
+  });
+}
+
+const CHANNEL_CLOSED_BY_APP = `The app closed this worker's IPC channel to the master (process.disconnect()); the worker stops and exits with code ${ExitCode.WorkerChannelClosed} so that the master replaces it`;
+
+/**
+ * Remembers whether the app called `process.disconnect()`. Node calls the same method itself
+ * when the master's end closes (from its channel's read callback), so the caller tells them
+ * apart: a call from Node's own child_process code is the master going, any other the app's.
+ */
+function watchOwnDisconnect(): () => boolean {
+  let byApp = false;
+  const original = process.disconnect?.bind(process);
+  if (original !== undefined) {
+    process.disconnect = () => {
+      const caller = new Error().stack?.split('\n')[2] ?? '';
+      if (!caller.includes('node:internal/child_process')) byApp = true;
+      original();
+    };
+  }
+  return () => byApp;
 }
 
 /**

@@ -5,7 +5,9 @@
  *   finish, exit 0 when no connection is left. The master enforces the graceful timeout.
  * - quick (SIGQUIT, SIGINT): destroy every connection, exit 0.
  * - orphaned (the IPC channel closed: the master is gone): a graceful stop that nobody else will
- *   time out, so it is bounded here by `orphanGraceMs`.
+ *   time out, so it is bounded here by `orphanGraceMs`. When the app closed the channel itself
+ *   the master still runs but can no longer hear this worker: the exit code tells it why, and
+ *   it replaces the worker.
  *
  * A stop that arrives while the app is still loading exits at once; `serving` then refuses the
  * late worker.
@@ -19,7 +21,8 @@ export interface StopControl {
   serving(serving: Serving): boolean;
   graceful(): void;
   quick(): void;
-  orphaned(): void;
+  /** `byApp`: this process closed the channel (`process.disconnect()`), not the master. */
+  orphaned(byApp?: boolean): void;
 }
 
 export interface StopOptions {
@@ -63,16 +66,16 @@ export function createStopControl(options: StopOptions): StopControl {
       mode = 'quick';
       finish(current?.destroy() ?? Promise.resolve(), ExitCode.Ok);
     },
-    orphaned() {
+    orphaned(byApp = false) {
       if (orphaned || mode === 'quick') return;
       orphaned = true;
-      stopOrphaned(current, options);
+      stopOrphaned(current, options, byApp);
     },
   };
 }
 
 /** A graceful stop that nobody will SIGKILL: cut whatever is still open once the grace is over. */
-function stopOrphaned(current: Serving | undefined, options: StopOptions): void {
+function stopOrphaned(current: Serving | undefined, options: StopOptions, byApp: boolean): void {
   let cut = false;
   const grace = setTimeout(() => {
     cut = true;
@@ -80,6 +83,7 @@ function stopOrphaned(current: Serving | undefined, options: StopOptions): void 
   }, options.orphanGraceMs);
   void (current?.drain() ?? Promise.resolve()).then(() => {
     clearTimeout(grace);
-    options.exit(cut ? ExitCode.Error : ExitCode.Ok);
+    if (byApp) options.exit(ExitCode.WorkerChannelClosed);
+    else options.exit(cut ? ExitCode.Error : ExitCode.Ok);
   });
 }

@@ -23,6 +23,7 @@ const EXIT_CAUSES: readonly WorkerExitCause[] = [
   'boot-timeout',
   'boot-failed',
   'killed',
+  'channel-closed',
   'crashed',
   'spawn-failed',
 ];

@@ -3,6 +3,7 @@
 // requests are those of connections on a killed worker; the storms fail none.
 import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { recoveredThenStop } from './recovered.ts';
 import { startLoad } from '../../helpers/steady-load.ts';
 import { app, childPids, eventually, isAlive, startCorral } from '../corral-process.ts';
 
@@ -28,7 +29,7 @@ for (const workerClass of ['async', 'sync'] as const) {
     const port = await corral.port();
     await corral.waitFor(/Ready: 4 workers serving/);
     const master = corral.child.pid!;
-    const load = startLoad(port, CONNECTIONS);
+    const load = startLoad(t, port, CONNECTIONS);
     await eventually(() => load.ok() > 100, 'the load to get going');
     let bound = 0;
     let kills = 0;
@@ -42,14 +43,7 @@ for (const workerClass of ['async', 'sync'] as const) {
       }
       await sleep(200);
     }
-    await eventually(
-      async () => (await childPids(master)).length === WORKERS,
-      'the count back at 4',
-      60_000,
-    );
-    const okBefore = load.ok();
-    await eventually(() => load.ok() > okBefore + 100, 'the load served again');
-    const result = await load.stop();
+    const result = await recoveredThenStop(load, master, WORKERS);
     t.log(
       `${kills} kills; ${result.failed} failed of ${result.ok + result.failed}; ${bound} connections were on a killed worker at its kill`,
     );
@@ -72,7 +66,7 @@ test.serial(
     const corral = startCorral(t, [app('pid-app.mjs'), '-w', String(WORKERS), '-b', '127.0.0.1:0']);
     const port = await corral.port();
     await corral.waitFor(/Ready: 4 workers serving/);
-    const load = startLoad(port, CONNECTIONS);
+    const load = startLoad(t, port, CONNECTIONS);
     let expected = WORKERS;
     for (let i = 0; i < 100; i += 1) {
       // A random walk kept between 2 and 8 workers, so that the storm does not outgrow 2 cores.
@@ -105,7 +99,7 @@ test.serial('a storm of 10 HUPs under load, each sent mid-reload: nothing fails'
   const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-b', '127.0.0.1:0']);
   const port = await corral.port();
   await corral.waitFor(/Ready: 2 workers serving/);
-  const load = startLoad(port, CONNECTIONS);
+  const load = startLoad(t, port, CONNECTIONS);
   for (let i = 1; i <= 10; i += 1) {
     corral.signal('SIGHUP');
     // The next one comes as soon as this one is under way, not once it is done.
@@ -136,7 +130,7 @@ test.serial(
     await corral.waitFor(/Ready: 2 workers serving/);
     const master = corral.child.pid!;
     const before = (await childPids(master)).sort();
-    const load = startLoad(port, CONNECTIONS);
+    const load = startLoad(t, port, CONNECTIONS);
     corral.signal('SIGSTOP');
     // Longer than two timeouts: every worker's timer expires while the master stands still.
     await sleep(5_000);
@@ -165,7 +159,7 @@ test.serial('a worker SIGSTOPped is killed after --timeout and replaced, under l
   const port = await corral.port();
   await corral.waitFor(/Ready: 2 workers serving/);
   const master = corral.child.pid!;
-  const load = startLoad(port, CONNECTIONS);
+  const load = startLoad(t, port, CONNECTIONS);
   await eventually(() => load.ok() > 100, 'the load to get going');
   const [victim] = await childPids(master);
   const bound = load.boundTo(victim!);

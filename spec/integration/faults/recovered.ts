@@ -1,0 +1,24 @@
+/**
+ * The end of a fault scenario: the master has its workers back and the load is served again,
+ * then the load stops and its counts are the scenario's result.
+ *
+ * @example
+ * const result = await recoveredThenStop(load, corral.child.pid!, 4);
+ */
+import type { LoadResult, SteadyLoad } from '../../helpers/steady-load.ts';
+import { childPids, eventually } from '../corral-process.ts';
+
+export async function recoveredThenStop(
+  load: SteadyLoad,
+  master: number,
+  workers: number,
+): Promise<LoadResult> {
+  await eventually(
+    async () => (await childPids(master)).length === workers,
+    `the count back at ${workers}`,
+    60_000,
+  );
+  const okBefore = load.ok();
+  await eventually(() => load.ok() > okBefore + 100, 'the load served again');
+  return load.stop();
+}
