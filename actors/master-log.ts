@@ -5,7 +5,11 @@
  */
 import { LogFileError } from '../errors.ts';
 import { createLogger, type CorralLogger } from '../logging/create-logger.ts';
-import { openLogDestination, type LogDestination } from '../logging/log-destination.ts';
+import {
+  openLogDestination,
+  type LogDestination,
+  type LogDestinationOptions,
+} from '../logging/log-destination.ts';
 import type { Settings } from '../settings/settings.ts';
 
 export interface MasterLog {
@@ -23,9 +27,13 @@ type LogSettings = Pick<Settings, 'logLevel' | 'logFormat' | 'errorLogfile' | 'a
  * createArbiter(settings, { logger, reopenLogs: reopen });
  */
 export function createMasterLog(settings: LogSettings): MasterLog {
-  const destination = open(settings.errorLogfile, '--error-logfile');
+  // The file's own news (reopened after an rm, writable again) goes into it as a master line.
+  const recordTo: { logger?: CorralLogger } = {};
+  const destination = open(settings.errorLogfile, '--error-logfile', {
+    record: (sentence) => recordTo.logger?.warn(sentence),
+  });
   if (settings.accessLogfile !== undefined) {
-    open(settings.accessLogfile, '--access-logfile').close();
+    open(settings.accessLogfile, '--access-logfile', { name: 'access log' }).close();
   }
   const logger = createLogger({
     level: settings.logLevel,
@@ -33,12 +41,13 @@ export function createMasterLog(settings: LogSettings): MasterLog {
     name: 'master',
     destination,
   });
+  recordTo.logger = logger;
   return { logger, reopen: () => destination.reopen() };
 }
 
-function open(path: string, option: string): LogDestination {
+function open(path: string, option: string, options: LogDestinationOptions): LogDestination {
   try {
-    return openLogDestination(path, 'stderr');
+    return openLogDestination(path, 'stderr', options);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new LogFileError(`cannot open ${option} ${path} for appending: ${reason}`, {

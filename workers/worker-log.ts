@@ -43,13 +43,18 @@ export interface WorkerLogs {
 export function openWorkerLogs(
   config: Pick<WorkerBootConfig, 'workerId' | 'logLevel' | 'http'>,
 ): WorkerLogs {
-  const errors = openOrStderr(config.http.errorLogfile, 'stderr');
+  // A file's own news (reopened after an rm, writable again) goes into the error log as a line
+  // of this worker's, besides stderr; when the error log is stderr, stderr has it already.
+  let recordTo: WorkerLog | undefined;
+  const record = (sentence: string) => recordTo?.warn(sentence);
+  const errors = openOrStderr(config.http.errorLogfile, 'stderr', record);
   const log = createWorkerLog(config.workerId, config.logLevel, {
     destination: errors.destination,
     format: config.http.logFormat,
   });
   if (errors.problem !== undefined) log.warn(errors.problem);
-  const access = openAccessLog(config.http, log);
+  else if (config.http.errorLogfile !== '-') recordTo = log;
+  const access = openAccessLog(config.http, log, record);
   const reopenAll = (): void => {
     reopen('error log', () => errors.destination.reopen(), log);
     if (access !== undefined) reopen('access log', () => access.reopen(), log);
@@ -70,9 +75,9 @@ export function openWorkerLogs(
   };
 }
 
-function openAccessLog(http: WorkerHttpConfig, log: WorkerLog) {
+function openAccessLog(http: WorkerHttpConfig, log: WorkerLog, record: (sentence: string) => void) {
   if (http.accessLogfile === undefined) return undefined;
-  const opened = openOrStderr(http.accessLogfile, 'stdout');
+  const opened = openOrStderr(http.accessLogfile, 'stdout', record);
   if (opened.problem !== undefined) log.warn(opened.problem);
   return createAccessLog(opened.destination, http.accessLogformat);
 }
@@ -81,9 +86,13 @@ function openAccessLog(http: WorkerHttpConfig, log: WorkerLog) {
  * The master opened the file already, so this fails only when the worker runs as another user
  * (`--user`) that may not write it: the lines then go to the standard stream, with a warning.
  */
-function openOrStderr(path: string, standard: 'stdout' | 'stderr') {
+function openOrStderr(
+  path: string,
+  standard: 'stdout' | 'stderr',
+  record: (sentence: string) => void,
+) {
   try {
-    return { destination: openLogDestination(path, standard), problem: undefined };
+    return { destination: openLogDestination(path, standard, { record }), problem: undefined };
   } catch (error) {
     const problem = `cannot open ${path} for appending (${String(error)}); writing to ${standard}`;
     return { destination: openLogDestination('-', standard), problem };
