@@ -29,6 +29,7 @@ import { ExitCode } from '../../protocol/exit-codes.ts';
 import type { InspectorConnection } from '../observe/inspector/inspector-bridge.ts';
 import { fanOut, toFunction, type InspectObserver } from '../observe/observability.ts';
 import { osSignals$ } from '../os-signals.ts';
+import { startPauseDetector, type PauseDetector } from '../pause-detector.ts';
 import { reloadSettingsLogic } from '../reload/reload-settings.ts';
 import type { LogSink } from '../supervision-log.ts';
 import { workerProcessLogic } from '../worker-process.ts';
@@ -126,6 +127,7 @@ export function createSupervisor(
   let plan: TreePlan | undefined;
   let stopRequested: StopMode | null = null;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let pauses: PauseDetector | undefined;
   let inspector: InspectorConnection | undefined;
   let resolveReady!: () => void;
   let resolveDone!: (output: SupervisorOutput) => void;
@@ -155,7 +157,14 @@ export function createSupervisor(
   };
 
   function machineFor() {
-    const worker = workerMachine.provide({ actors: { workerProcess: workerProcessLogic(spawn) } });
+    // As for createArbiter's workers: a tree stopped or stalled past a timeout kills none of its
+    // healthy children for the heartbeats that piled up unread meanwhile.
+    const detector = startPauseDetector();
+    pauses = detector;
+    const worker = workerMachine.provide({
+      actors: { workerProcess: workerProcessLogic(spawn) },
+      guards: { masterWasPaused: ({ context }) => detector.wasPaused(context.timeoutMs) },
+    });
     const pool = arbiterMachine.provide({
       actors: {
         worker,
@@ -222,6 +231,7 @@ export function createSupervisor(
 
   function finish(output: SupervisorOutput | undefined): void {
     clearInterval(keepAlive);
+    pauses?.stop();
     for (const pool of pools.values()) pool.close();
     const result = output ?? {
       exitCode: ExitCode.Error,

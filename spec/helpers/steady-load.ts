@@ -11,7 +11,6 @@
  * const bound = load.boundTo(victim); // before the kill
  * const { ok, failed } = await load.stop();
  */
-import type { ExecutionContext } from 'ava';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -40,13 +39,13 @@ export interface SteadyLoad {
 /** The pause after a failure: a refused connection fails at once, and must not spin. */
 const AFTER_FAILURE_MS = 10;
 
+/** What the load stops with: ava's test context, or the soak's own (bench/soak/load-process.ts). */
+export interface LoadOwner {
+  teardown(stop: () => Promise<unknown>): void;
+}
+
 /** The load stops with the spec, whether it passed, failed or timed out. */
-export function startLoad(
-  t: ExecutionContext,
-  port: number,
-  connections: number,
-  path = '/',
-): SteadyLoad {
+export function startLoad(t: LoadOwner, port: number, connections: number, path = '/'): SteadyLoad {
   // An agent each, so that a client's next request goes on its own connection, not a sibling's.
   const agents = Array.from(
     { length: connections },

@@ -8,7 +8,14 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -580,35 +587,12 @@ test.serial(
   'a child whose heartbeats stop (its event loop blocked) is killed with SIGKILL and restarted',
   async (t) => {
     const dir = scratchDir(t);
-    let heartbeats = 0;
-    const watched = supervise(
-      t,
-      {
-        intensity: 10,
-        periodMs: 60_000,
-        children: [
-          {
-            id: 'beating',
-            module: BEAT_THEN_BLOCK,
-            ready: 'ipc',
-            heartbeatTimeoutMs: 1_500,
-            env: { ONCE_FILE: join(dir, 'blocked-once') },
-            stdio: 'ignore',
-          },
-        ],
-      },
-      {
-        inspect: (event) => {
-          if (event.type === '@xstate.event' && event.event.type === 'ipc.heartbeat')
-            heartbeats += 1;
-        },
-      },
-    );
+    const { watched, heartbeats } = superviseBeating(t, join(dir, 'blocked-once'), 1_500);
     const exits = followExits(watched);
     const { tree, next } = watched;
     let beatsBeforeTimeout = -1;
     tree.events$.subscribe((event) => {
-      if (event.type === 'child.timeout') beatsBeforeTimeout = heartbeats;
+      if (event.type === 'child.timeout') beatsBeforeTimeout = heartbeats();
     });
     await tree.start();
     await within(tree.ready, 'the tree to be ready', DEADLINE_MS);
@@ -637,3 +621,58 @@ test.serial(
     t.false(alive(second));
   },
 );
+
+test.serial(
+  "a tree whose own event loop stalls past a child's timeout kills no healthy child for it",
+  async (t) => {
+    const dir = scratchDir(t);
+    const onceFile = join(dir, 'blocked-once');
+    // Taken already: every instance of the fixture just beats.
+    writeFileSync(onceFile, '');
+    const { watched, heartbeats } = superviseBeating(t, onceFile, 1_000);
+    const { tree, next } = watched;
+    await tree.start();
+    await within(tree.ready, 'the tree to be ready', DEADLINE_MS);
+    const pid = (await next('child.ready', (e) => e.path === 'root/beating')).pid!;
+    // The tree's process stands still for three timeouts, as under SIGSTOP or a long stall:
+    // the child's beats pile up unread and its timeout timer expires meanwhile.
+    const until = Date.now() + 3_000;
+    while (Date.now() < until);
+    // Timers that expired fire before the pipes are read: once beats arrive again, the tree has
+    // already decided about the silence, and the beats that come after prove the child healthy.
+    const before = heartbeats();
+    await waitUntil(() => heartbeats() > before + 10, 'beats read after the stall', DEADLINE_MS);
+    t.is(find(watched.events, 'child.timeout'), undefined, 'no timeout for the tree’s own stall');
+    t.true(alive(pid), 'the child still runs');
+    await stopAndWait(watched);
+    t.false(alive(pid));
+  },
+);
+
+/** One child that beats from its loop (BEAT_THEN_BLOCK), and a count of the beats the tree read. */
+function superviseBeating(t: ExecutionContext, onceFile: string, heartbeatTimeoutMs: number) {
+  let heartbeats = 0;
+  const watched = supervise(
+    t,
+    {
+      intensity: 10,
+      periodMs: 60_000,
+      children: [
+        {
+          id: 'beating',
+          module: BEAT_THEN_BLOCK,
+          ready: 'ipc',
+          heartbeatTimeoutMs,
+          env: { ONCE_FILE: onceFile },
+          stdio: 'ignore',
+        },
+      ],
+    },
+    {
+      inspect: (event) => {
+        if (event.type === '@xstate.event' && event.event.type === 'ipc.heartbeat') heartbeats += 1;
+      },
+    },
+  );
+  return { watched, heartbeats: () => heartbeats };
+}
