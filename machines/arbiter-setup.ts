@@ -190,7 +190,9 @@ export const arbiterSetup = setup({
     forgetWorker: enqueueActions(({ context, enqueue, event }) => {
       const { type: _type, ...exit } = asExit(event);
       const workers = withoutWorker(context.workers, exit.workerId);
-      const next = nextRecycle({ workers, recycleQueue: context.recycleQueue }, context.generation);
+      // A dead worker's queued request goes with it, not when the recycle under way ends.
+      const recycleQueue = context.recycleQueue.filter((r) => r.workerId !== exit.workerId);
+      const next = nextRecycle({ workers, recycleQueue }, context.generation);
       enqueue.assign({ workers: next.workers, recycleQueue: next.recycleQueue });
       enqueue.stopChild(workerKey(exit.workerId));
       const entry = context.workers[workerKey(exit.workerId)];

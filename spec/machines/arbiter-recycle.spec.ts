@@ -39,3 +39,16 @@ test('recycles run one at a time, so workers never all restart together', (t) =>
   t.is(a.liveWorkers().length, 2);
   t.is(a.ofType('worker.recycling').length, 2);
 });
+
+test('a queued recycle of a worker that dies meanwhile is dropped with it', (t) => {
+  const a = startArbiter(3);
+  a.readyAll();
+  a.fakes.get(1).send({ type: 'ipc.recycle', reason: 'max-requests', detail: 'n' });
+  a.fakes.get(2).send({ type: 'ipc.recycle', reason: 'max-requests', detail: 'n' });
+  t.deepEqual(
+    a.context().recycleQueue.map((r) => r.workerId),
+    [2],
+  );
+  a.fakes.exit(2, null, 'SIGKILL');
+  t.deepEqual(a.context().recycleQueue, [], 'no request of a dead worker is kept');
+});
