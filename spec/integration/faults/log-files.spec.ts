@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { bindSocket } from '../../helpers/bound-socket.ts';
 import { startLoad, type SteadyLoad } from '../../helpers/steady-load.ts';
 import { childPids, eventually, get, killQuietly, startCorral } from '../corral-process.ts';
+import { scale } from './scale.ts';
 
 /** Answers with its pid; `/throw` throws, so the worker writes a line to its error log. */
 const pidApp = fileURLToPath(new URL('../../fixtures/apps/pid-app.mjs', import.meta.url));
-const CONNECTIONS = 16;
+const CONNECTIONS = scale.connections;
 
 test.serial('both logs on /dev/full (ENOSPC): serving goes on, told once a process', async (t) => {
-  t.timeout(120_000);
+  t.timeout(scale.timeoutMs);
   // The port would only be in the log, which is lost: the spec binds it and hands it over.
   const socket = bindSocket(t);
   const logs = ['--error-logfile', '/dev/full', '--access-logfile', '/dev/full'];
@@ -56,7 +57,7 @@ test.serial('both logs on /dev/full (ENOSPC): serving goes on, told once a proce
 });
 
 test.serial('only the access log on /dev/full: a worker that served tells it once', async (t) => {
-  t.timeout(120_000);
+  t.timeout(scale.timeoutMs);
   const corral = startCorral(t, [
     pidApp,
     ...['-w', '2', '-b', '127.0.0.1:0', '--access-logfile', '/dev/full'],
@@ -86,7 +87,7 @@ test.serial('only the access log on /dev/full: a worker that served tells it onc
 });
 
 test.serial('both log files removed under load: reopened, told once a process', async (t) => {
-  t.timeout(120_000);
+  t.timeout(scale.timeoutMs);
   const dir = mkdtempSync(join(tmpdir(), 'corral-faults-logs-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const errorLog = join(dir, 'error.log');

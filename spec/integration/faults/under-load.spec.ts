@@ -6,63 +6,67 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { recoveredThenStop } from './recovered.ts';
 import { startLoad } from '../../helpers/steady-load.ts';
 import { app, childPids, eventually, isAlive, startCorral } from '../corral-process.ts';
+import { scale } from './scale.ts';
 
 const WORKERS = 4;
-const CONNECTIONS = 16;
+const CONNECTIONS = scale.connections;
 
 for (const workerClass of ['async', 'sync'] as const) {
-  test.serial(`${workerClass}: a worker SIGKILLed every 200 ms for 4 s, under load`, async (t) => {
-    t.timeout(120_000);
-    const corral = startCorral(t, [
-      app('pid-app.mjs'),
-      '-w',
-      String(WORKERS),
-      '-k',
-      workerClass,
-      // Twenty kills in four seconds are a crash loop by the default budget; here they are the
-      // test, and each must be replaced at once.
-      '--restart-intensity',
-      '100',
-      '-b',
-      '127.0.0.1:0',
-    ]);
-    const port = await corral.port();
-    await corral.waitFor(/Ready: 4 workers serving/);
-    const master = corral.child.pid!;
-    const load = startLoad(t, port, CONNECTIONS);
-    await eventually(() => load.ok() > 100, 'the load to get going');
-    let bound = 0;
-    let kills = 0;
-    for (let i = 0; i < 20; i += 1) {
-      const workers = await childPids(master);
-      const victim = workers[Math.floor(Math.random() * workers.length)];
-      if (victim !== undefined) {
-        bound += load.boundTo(victim);
-        process.kill(victim, 'SIGKILL');
-        kills += 1;
+  test.serial(
+    `${workerClass}: a worker SIGKILLed every 200 ms for ${scale.killSeconds} s, under load`,
+    async (t) => {
+      t.timeout(scale.timeoutMs);
+      const corral = startCorral(t, [
+        app('pid-app.mjs'),
+        '-w',
+        String(WORKERS),
+        '-k',
+        workerClass,
+        // Twenty kills in four seconds are a crash loop by the default budget; here they are the
+        // test, and each must be replaced at once.
+        '--restart-intensity',
+        '100',
+        '-b',
+        '127.0.0.1:0',
+      ]);
+      const port = await corral.port();
+      await corral.waitFor(/Ready: 4 workers serving/);
+      const master = corral.child.pid!;
+      const load = startLoad(t, port, CONNECTIONS);
+      await eventually(() => load.ok() > 100, 'the load to get going');
+      let bound = 0;
+      let kills = 0;
+      for (let i = 0; i < scale.killSeconds * 5; i += 1) {
+        const workers = await childPids(master);
+        const victim = workers[Math.floor(Math.random() * workers.length)];
+        if (victim !== undefined) {
+          bound += load.boundTo(victim);
+          process.kill(victim, 'SIGKILL');
+          kills += 1;
+        }
+        await sleep(200);
       }
-      await sleep(200);
-    }
-    const result = await recoveredThenStop(load, master, WORKERS);
-    t.log(
-      `${kills} kills; ${result.failed} failed of ${result.ok + result.failed}; ${bound} connections were on a killed worker at its kill`,
-    );
-    t.true(isAlive(master));
-    t.true(
-      result.failed <= bound,
-      `failed ${result.failed} > bound ${bound}: ${result.errors.join('; ')}`,
-    );
-    const logged = corral.output().match(/was killed with SIGKILL/g)?.length ?? 0;
-    t.is(logged, kills, 'every kill has its line');
-    corral.signal('SIGTERM');
-    t.is((await corral.exited).code, 0);
-  });
+      const result = await recoveredThenStop(load, master, WORKERS);
+      t.log(
+        `${kills} kills; ${result.failed} failed of ${result.ok + result.failed}; ${bound} connections were on a killed worker at its kill`,
+      );
+      t.true(isAlive(master));
+      t.true(
+        result.failed <= bound,
+        `failed ${result.failed} > bound ${bound}: ${result.errors.join('; ')}`,
+      );
+      const logged = corral.output().match(/was killed with SIGKILL/g)?.length ?? 0;
+      t.is(logged, kills, 'every kill has its line');
+      corral.signal('SIGTERM');
+      t.is((await corral.exited).code, 0);
+    },
+  );
 }
 
 test.serial(
   'a storm of 100 TTIN and TTOU under load: the count ends right, nothing fails',
   async (t) => {
-    t.timeout(120_000);
+    t.timeout(scale.timeoutMs);
     const corral = startCorral(t, [app('pid-app.mjs'), '-w', String(WORKERS), '-b', '127.0.0.1:0']);
     const port = await corral.port();
     await corral.waitFor(/Ready: 4 workers serving/);
@@ -94,37 +98,40 @@ test.serial(
   },
 );
 
-test.serial('a storm of 10 HUPs under load, each sent mid-reload: nothing fails', async (t) => {
-  t.timeout(180_000);
-  const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-b', '127.0.0.1:0']);
-  const port = await corral.port();
-  await corral.waitFor(/Ready: 2 workers serving/);
-  const load = startLoad(t, port, CONNECTIONS);
-  for (let i = 1; i <= 10; i += 1) {
-    corral.signal('SIGHUP');
-    // The next one comes as soon as this one is under way, not once it is done.
+test.serial(
+  `a storm of ${scale.hups} HUPs under load, each sent mid-reload: nothing fails`,
+  async (t) => {
+    t.timeout(scale.timeoutMs);
+    const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-b', '127.0.0.1:0']);
+    const port = await corral.port();
+    await corral.waitFor(/Ready: 2 workers serving/);
+    const load = startLoad(t, port, CONNECTIONS);
+    for (let i = 1; i <= scale.hups; i += 1) {
+      corral.signal('SIGHUP');
+      // The next one comes as soon as this one is under way, not once it is done.
+      await eventually(
+        () => (corral.output().match(/Handling signal: hup/g)?.length ?? 0) >= i,
+        `HUP ${i} handled`,
+      );
+    }
+    await corral.waitFor(/Reload done: generation \d+ serving with 2 workers[\s\S]*$/, 120_000);
     await eventually(
-      () => (corral.output().match(/Handling signal: hup/g)?.length ?? 0) >= i,
-      `HUP ${i} handled`,
+      async () => (await childPids(corral.child.pid!)).length === 2,
+      '2 workers',
+      60_000,
     );
-  }
-  await corral.waitFor(/Reload done: generation \d+ serving with 2 workers[\s\S]*$/, 120_000);
-  await eventually(
-    async () => (await childPids(corral.child.pid!)).length === 2,
-    '2 workers',
-    60_000,
-  );
-  const result = await load.stop();
-  t.log(`${result.ok} requests, ${result.failed} failed`);
-  t.is(result.failed, 0, result.errors.join('; '));
-  corral.signal('SIGTERM');
-  t.is((await corral.exited).code, 0);
-});
+    const result = await load.stop();
+    t.log(`${result.ok} requests, ${result.failed} failed`);
+    t.is(result.failed, 0, result.errors.join('; '));
+    corral.signal('SIGTERM');
+    t.is((await corral.exited).code, 0);
+  },
+);
 
 test.serial(
   'the master SIGSTOPped for 5 s, then SIGCONT: no healthy worker is killed',
   async (t) => {
-    t.timeout(120_000);
+    t.timeout(scale.timeoutMs);
     const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-t', '2', '-b', '127.0.0.1:0']);
     const port = await corral.port();
     await corral.waitFor(/Ready: 2 workers serving/);
@@ -154,7 +161,7 @@ test.serial(
 );
 
 test.serial('a worker SIGSTOPped is killed after --timeout and replaced, under load', async (t) => {
-  t.timeout(120_000);
+  t.timeout(scale.timeoutMs);
   const corral = startCorral(t, [app('pid-app.mjs'), '-w', '2', '-t', '2', '-b', '127.0.0.1:0']);
   const port = await corral.port();
   await corral.waitFor(/Ready: 2 workers serving/);

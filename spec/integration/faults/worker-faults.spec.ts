@@ -15,9 +15,10 @@ import {
   startCorral,
   type CorralProcess,
 } from '../corral-process.ts';
+import { scale } from './scale.ts';
 
 const WORKERS = 4;
-const CONNECTIONS = 16;
+const CONNECTIONS = scale.connections;
 
 interface Fault {
   title: string;
@@ -82,7 +83,7 @@ const faults: Fault[] = [
 
 for (const fault of faults) {
   test.serial(`${fault.title}, under load`, async (t) => {
-    t.timeout(120_000);
+    t.timeout(scale.timeoutMs);
     const corral = startCorral(t, [
       app('faulty-app.mjs'),
       '-w',
@@ -115,7 +116,7 @@ for (const fault of faults) {
 test.serial(
   'the master SIGKILLed under load: its workers go, and a new master binds the port',
   async (t) => {
-    t.timeout(120_000);
+    t.timeout(scale.timeoutMs);
     const args = [app('faulty-app.mjs'), '-w', String(WORKERS)];
     const first = startCorral(t, [...args, '-b', '127.0.0.1:0']);
     const port = await first.port();
