@@ -102,11 +102,12 @@ const sample = (): Sample => {
   globalThis.gc?.();
   const snapshot = actor.getSnapshot();
   const alive = arbiter.children.size;
+  const memory = process.memoryUsage();
   return {
     restarts: restarts(),
     seconds: Math.round((Date.now() - startedAt) / 1000),
-    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
-    rssMiB: process.memoryUsage.rss() / 2 ** 20,
+    heapMiB: memory.heapUsed / 2 ** 20,
+    rssMiB: memory.rss / 2 ** 20,
     fds: readdirSync('/proc/self/fd').length,
     leftovers: Object.keys(snapshot.context.workers).length - alive,
     actors: Object.keys(snapshot.children).filter((id) => id.startsWith('worker-')).length - alive,
@@ -133,11 +134,13 @@ async function killOne(): Promise<void> {
   }
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
+/** Resolves once `condition` holds, or once `withinMs` has passed when one is given. */
+async function until(condition: () => boolean, withinMs = Infinity): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!condition() && Date.now() < deadline) await sleep(5);
 }
 
-/** Four workers serving, none stopping: the restart is over. */
+/** Four workers serving again: the restart is over. */
 async function serving(): Promise<void> {
   await until(() => {
     const entries = Object.values(actor.getSnapshot().context.workers);
@@ -151,12 +154,10 @@ async function serving(): Promise<void> {
  * worker that stays is a leftover whatever the moment.
  */
 async function agreed(): Promise<void> {
-  const until = Date.now() + 3000;
-  while (Date.now() < until) {
+  await until(() => {
     const rows = Object.keys(actor.getSnapshot().context.workers).length;
-    if (rows === arbiter.children.size && rows >= WORKERS) return;
-    await sleep(5);
-  }
+    return rows === arbiter.children.size && rows >= WORKERS;
+  }, 3000);
 }
 
 const loadBefore = loadavg()[0] ?? 0;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { bindSocket } from '../../helpers/bound-socket.ts';
 import { startLoad, type SteadyLoad } from '../../helpers/steady-load.ts';
 import { childPids, eventually, get, killQuietly, startCorral } from '../corral-process.ts';
+import { servedMore } from './recovered.ts';
 import { scale } from './scale.ts';
 
 /** Answers with its pid; `/throw` throws, so the worker writes a line to its error log. */
@@ -68,8 +69,7 @@ test.serial('only the access log on /dev/full: a worker that served tells it onc
   await eventually(() => load.ok() > 300, '300 requests served');
   // Which workers serve is the kernel's choice; one that served must have told it.
   await eventually(() => /cannot write the access log/.test(corral.output()), 'a worker told it');
-  const okBefore = load.ok();
-  await eventually(() => load.ok() > okBefore + 300, '300 more requests served');
+  await servedMore(load, 300, '300 more requests served');
   const result = await load.stop();
   t.is(result.failed, 0, result.errors.join('; '));
   corral.signal('SIGTERM');
@@ -180,8 +180,7 @@ async function servedWithoutLoss(
   master: number,
   workers: number[],
 ): Promise<void> {
-  const okBefore = load.ok();
-  await eventually(() => load.ok() > okBefore + 300, '300 more requests served');
+  await servedMore(load, 300, '300 more requests served');
   const result = await load.stop();
   t.log(`${result.ok} requests, ${result.failed} failed`);
   t.is(result.failed, 0, result.errors.join('; '));

@@ -4,6 +4,7 @@
  *
  * @example
  * const result = await recoveredThenStop(load, corral.child.pid!, 4);
+ * await servedMore(load, 300); // the load goes on being served from here
  */
 import type { LoadResult, SteadyLoad } from '../../helpers/steady-load.ts';
 import { childPids, eventually } from '../corral-process.ts';
@@ -18,7 +19,16 @@ export async function recoveredThenStop(
     `the count back at ${workers}`,
     60_000,
   );
-  const okBefore = load.ok();
-  await eventually(() => load.ok() > okBefore + 100, 'the load served again');
+  await servedMore(load);
   return load.stop();
+}
+
+/** Waits for `count` more requests to succeed than so far. */
+export async function servedMore(
+  load: SteadyLoad,
+  count = 100,
+  what = 'the load served again',
+): Promise<void> {
+  const okBefore = load.ok();
+  await eventually(() => load.ok() > okBefore + count, what);
 }

@@ -3,9 +3,9 @@
 // requests are those of connections on a killed worker; the storms fail none.
 import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recoveredThenStop } from './recovered.ts';
 import { startLoad } from '../../helpers/steady-load.ts';
 import { app, childPids, eventually, isAlive, startCorral } from '../corral-process.ts';
+import { recoveredThenStop, servedMore } from './recovered.ts';
 import { scale } from './scale.ts';
 
 const WORKERS = 4;
@@ -173,8 +173,7 @@ test.serial('a worker SIGSTOPped is killed after --timeout and replaced, under l
   process.kill(victim!, 'SIGSTOP');
   await corral.waitFor(new RegExp(`WORKER TIMEOUT \\(pid:${victim}\\)`));
   await corral.waitFor(/Worker 3 \(pid:\d+\) ready/);
-  const okBefore = load.ok();
-  await eventually(() => load.ok() > okBefore + 100, 'the load served again');
+  await servedMore(load);
   const result = await load.stop();
   t.log(
     `${result.failed} failed of ${result.ok + result.failed}; ${bound} were on the stopped worker`,

@@ -4,7 +4,6 @@
 // replaced; no request fails on any other worker. Then the master is SIGKILLed under load: its
 // workers go, the port is free, and a new master binds it at once.
 import test, { type ExecutionContext } from 'ava';
-import { recoveredThenStop } from './recovered.ts';
 import { startLoad, type LoadResult } from '../../helpers/steady-load.ts';
 import {
   app,
@@ -15,6 +14,7 @@ import {
   startCorral,
   type CorralProcess,
 } from '../corral-process.ts';
+import { recoveredThenStop, servedMore } from './recovered.ts';
 import { scale } from './scale.ts';
 
 const WORKERS = 4;
@@ -135,8 +135,7 @@ test.serial(
     const goneAfter = Date.now() - killedAt;
     const second = startCorral(t, [...args, '-b', `127.0.0.1:${port}`]);
     await second.waitFor(/Ready: 4 workers serving/);
-    const okBefore = load.ok();
-    await eventually(() => load.ok() > okBefore + 100, 'the new master serving the load');
+    await servedMore(load, 100, 'the new master serving the load');
     const result = await load.stop();
     t.log(
       `workers gone ${goneAfter} ms after the kill; ${result.failed} failed of ${result.ok + result.failed} while no master served`,
